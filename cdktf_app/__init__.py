@@ -1,0 +1,1 @@
+"""CDKTF composition layer: environment config -> one Terraform stack per environment."""

@@ -1,0 +1,37 @@
+"""The only module that imports CDKTF.
+
+CDKTF was archived upstream (docs/adr/0001-cdktf.md); its community continuation `cdktn`
+is a drop-in replacement, so moving to it is a change of the import below.
+"""
+
+import os
+
+# jsii warns on every start that Node 20 is past end of life; the warning is not actionable here.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+from cdktf import (  # noqa: E402
+    App,
+    LocalBackend,
+    S3Backend,
+    TerraformHclModule,
+    TerraformOutput,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+    Testing,
+)
+from constructs import Construct  # noqa: E402
+
+__all__ = [
+    "App",
+    "Construct",
+    "LocalBackend",
+    "S3Backend",
+    "TerraformHclModule",
+    "TerraformOutput",
+    "TerraformStack",
+    "TerraformVariable",
+    "TerraformVariableValidationConfig",
+    "Testing",
+]

@@ -1,0 +1,281 @@
+"""Typed environment configuration: one YAML file per environment under environments/.
+
+Nothing here imports cdktf, so the CLI can validate configuration quickly and before any
+synthesis, plan or apply.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ENVIRONMENT_NAME = r"^[a-z][a-z0-9-]{1,19}$"
+ACCOUNT_ID = r"^[0-9]{12}$"
+REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+ROLE_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
+PRINCIPAL_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:((role|user)/[A-Za-z0-9+=,.@_/-]{1,512}|root)$"
+VPCE_ID = r"^vpce-[0-9a-f]{8,17}$"
+TAG_KEY = r"^[\w.:/=+\-@ ]{1,128}$"
+# moto's fixed account: the emulator answers sts:GetCallerIdentity with it.
+EMULATOR_ACCOUNT_ID = "123456789012"
+BUCKET_NAME_MAX = 63
+
+
+# What each pattern means, for error messages a person can act on.
+PATTERN_MEANING = {
+    ENVIRONMENT_NAME: "2-20 lowercase letters, digits and hyphens, starting with a letter",
+    ACCOUNT_ID: 'a 12-digit AWS account id in quotes, e.g. "111122223333"',
+    REGION: "an AWS region name such as eu-west-1",
+    ROLE_ARN: "an IAM role ARN such as arn:aws:iam::111122223333:role/deploy",
+    PRINCIPAL_ARN: "an IAM role, user or account-root ARN such as arn:aws:iam::111122223333:role/reader",
+    VPCE_ID: "a VPC endpoint id such as vpce-0123456789abcdef0",
+    TAG_KEY: "1-128 letters, digits, spaces and _.:/=+-@",
+}
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or invalid; the message is ready for the user."""
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+AccountId = Annotated[str, Field(pattern=ACCOUNT_ID, description="12-digit AWS account id, quoted")]
+PrincipalArn = Annotated[str, Field(pattern=PRINCIPAL_ARN)]
+
+
+class TagRequirement(StrictModel):
+    """A tag every resource of the environment must carry."""
+
+    value: str = Field(min_length=1, max_length=256, description="Value applied through the provider's default_tags")
+    allowed: list[str] | None = Field(
+        default=None, description="Values the compliance checks accept for this key; defaults to [value]"
+    )
+
+    @model_validator(mode="after")
+    def _value_is_allowed(self) -> TagRequirement:
+        if self.allowed is not None and self.value not in self.allowed:
+            raise ValueError(f"value {self.value!r} is not one of allowed {self.allowed}")
+        return self
+
+    @property
+    def allowed_values(self) -> list[str]:
+        return self.allowed if self.allowed is not None else [self.value]
+
+
+class LocalBackend(StrictModel):
+    """State in a local file (only for the emulator environment)."""
+
+    type: Literal["local"]
+
+
+class S3Backend(StrictModel):
+    """State in S3 with native S3 locking (use_lockfile), encrypted with KMS."""
+
+    type: Literal["s3"]
+    bucket: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    key: str = Field(pattern=r"^[A-Za-z0-9!_.*'()/-]+\.tfstate$", description="Object key, ending in .tfstate")
+    region: str = Field(pattern=REGION)
+    kms_key_id: str = Field(
+        pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+)$",
+        description="KMS key ARN or alias that encrypts the state object",
+    )
+    role_arn: str | None = Field(
+        default=None, pattern=ROLE_ARN, description="Role to assume for state access; defaults to deploy_role_arn"
+    )
+
+
+Backend = Annotated[LocalBackend | S3Backend, Field(discriminator="type")]
+
+
+class SeedCodeBucketConfig(StrictModel):
+    """Inputs of modules/seed_code_bucket for this environment."""
+
+    bucket_name: str | None = Field(
+        default=None, description="Defaults to <name_prefix>-<environment>-seed-<account_id>-<region>"
+    )
+    name_prefix: str = Field(default="sm-templates", pattern=r"^[a-z0-9][a-z0-9-]{0,20}$")
+    allowed_vpc_endpoint_ids: list[Annotated[str, Field(pattern=VPCE_ID)]] = Field(default_factory=list)
+    exempt_principal_arns: list[PrincipalArn] = Field(default_factory=list)
+    reader_principal_arns: list[PrincipalArn] = Field(default_factory=list)
+    force_destroy: bool = False
+    kms_deletion_window_in_days: int = Field(default=30, ge=7, le=30)
+
+
+class EnvironmentConfig(StrictModel):
+    """One deployment environment: where it lives, how its state is kept, what it provisions."""
+
+    name: str = Field(pattern=ENVIRONMENT_NAME, description="Must equal the file name without .yaml")
+    account_id: AccountId
+    region: str = Field(pattern=REGION, description="AWS region, e.g. eu-west-1")
+    emulator: bool = Field(default=False, description="Target the embedded local AWS emulator (moto server)")
+    deploy_role_arn: str | None = Field(
+        default=None, pattern=ROLE_ARN, description="Role Terraform assumes; required unless emulator is true"
+    )
+    allowed_account_ids: list[AccountId] = Field(
+        default_factory=list, description="Accounts Terraform may act in; defaults to [account_id]"
+    )
+    backend: Backend
+    required_tags: dict[Annotated[str, Field(pattern=TAG_KEY)], TagRequirement] = Field(min_length=1)
+    seed_code_bucket: SeedCodeBucketConfig = Field(default_factory=SeedCodeBucketConfig)
+
+    @field_validator("required_tags")
+    @classmethod
+    def _no_reserved_tag_keys(cls, value: dict[str, TagRequirement]) -> dict[str, TagRequirement]:
+        reserved = [key for key in value if key.lower().startswith("aws:")]
+        if reserved:
+            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {reserved}")
+        return value
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_id_is_quoted(cls, value: Any) -> Any:
+        if isinstance(value, int):
+            raise ValueError("must be a quoted string of 12 digits (YAML reads unquoted numbers as integers)")
+        return value
+
+    @property
+    def seed_code_bucket_name(self) -> str:
+        if self.seed_code_bucket.bucket_name:
+            return self.seed_code_bucket.bucket_name
+        return f"{self.seed_code_bucket.name_prefix}-{self.name}-seed-{self.account_id}-{self.region}"
+
+    @property
+    def effective_allowed_account_ids(self) -> list[str]:
+        return self.allowed_account_ids or [self.account_id]
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        return {key: requirement.value for key, requirement in sorted(self.required_tags.items())}
+
+
+def _arn_account(arn: str) -> str:
+    return arn.split(":")[4]
+
+
+def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    """Rules that span several fields, as (field path, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    if config.emulator:
+        if config.account_id != EMULATOR_ACCOUNT_ID:
+            problems.append(("account_id", f"must be {EMULATOR_ACCOUNT_ID} when emulator is true (the emulator's account)"))
+        if config.backend.type != "local":
+            problems.append(("backend.type", "must be 'local' when emulator is true"))
+        if config.deploy_role_arn is not None:
+            problems.append(("deploy_role_arn", "must be left out when emulator is true (the emulator takes dummy credentials)"))
+    else:
+        if config.deploy_role_arn is None:
+            problems.append(("deploy_role_arn", "required for a real AWS environment (emulator is false)"))
+        elif _arn_account(config.deploy_role_arn) != config.account_id:
+            problems.append(("deploy_role_arn", f"must be a role in account_id {config.account_id}"))
+        if config.backend.type != "s3":
+            problems.append(("backend.type", "must be 's3' for a real AWS environment (state must be shared and locked)"))
+        if not config.seed_code_bucket.allowed_vpc_endpoint_ids:
+            problems.append(
+                ("seed_code_bucket.allowed_vpc_endpoint_ids", "must list at least one S3 VPC endpoint id for a real AWS environment")
+            )
+    if config.allowed_account_ids and config.account_id not in config.allowed_account_ids:
+        problems.append(("allowed_account_ids", f"must include account_id {config.account_id}"))
+    bucket = config.seed_code_bucket_name
+    field = "seed_code_bucket.bucket_name" if config.seed_code_bucket.bucket_name else "seed_code_bucket.name_prefix"
+    if len(bucket) > BUCKET_NAME_MAX:
+        problems.append(
+            (field, f"gives bucket name {bucket!r} of {len(bucket)} characters, over S3's {BUCKET_NAME_MAX}: shorten it")
+        )
+    elif not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket:
+        problems.append(
+            (field, f"gives {bucket!r}, not a valid S3 bucket name (lowercase letters, digits, dots, hyphens; "
+             "starts and ends with a letter or digit)")
+        )
+    return problems
+
+
+def environments_dir(repo_root: Path) -> Path:
+    return repo_root / "environments"
+
+
+def available_environments(directory: Path) -> list[str]:
+    return sorted(path.stem for path in directory.glob("*.yaml"))
+
+
+def load_environment(name: str, directory: Path) -> EnvironmentConfig:
+    """Read and validate environments/<name>.yaml; raise ConfigError naming file and field."""
+    path = directory / f"{name}.yaml"
+    shown = _display_path(path)
+    if not path.is_file():
+        available = ", ".join(available_environments(directory)) or "none"
+        raise ConfigError(f"{shown}: no such environment file (available environments: {available})")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{shown}:{where}: {problem}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: expected a mapping of settings at the top level, got {type(raw).__name__}")
+    try:
+        config = EnvironmentConfig.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError("\n".join(_describe(shown, item) for item in error.errors())) from None
+    problems = consistency_problems(config)
+    if config.name != name:
+        problems.insert(0, ("name", f"{config.name!r} must equal the file name {name!r}"))
+    if problems:
+        raise ConfigError("\n".join(f"{shown}: field '{field}': {message}" for field, message in problems))
+    return config
+
+
+BACKEND_MODELS: dict[str, type[BaseModel]] = {"local": LocalBackend, "s3": S3Backend}
+
+
+def _describe(shown: str, item: Any) -> str:
+    raw = [str(part) for part in item["loc"]]
+    # A discriminated union puts its tag in the location (backend.s3.bucket): show backend.bucket.
+    location = raw[:1] + raw[2:] if raw[:1] == ["backend"] and raw[1:2] and raw[1] in BACKEND_MODELS else raw
+    field = ".".join(location) or "(top level)"
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(raw[:-1]))
+        return f"{shown}: field '{field}': unknown key (allowed keys here: {allowed})"
+    if kind == "missing":
+        return f"{shown}: field '{field}': required but missing"
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        pattern = item["ctx"]["pattern"]
+        message = f"{item['input']!r} is not allowed: expected {PATTERN_MEANING.get(pattern, 'the form ' + pattern)}"
+    elif kind not in {"value_error", "union_tag_invalid", "union_tag_not_found", "literal_error"}:
+        message = f"{message} (got {item.get('input')!r})"
+    return f"{shown}: field '{field}': {message}"
+
+
+def _allowed_keys(location: list[str]) -> list[str]:
+    model: type[BaseModel] = EnvironmentConfig
+    parts = iter(location)
+    for part in parts:
+        if model is EnvironmentConfig and part == "backend":
+            tag = next(parts, None)
+            if tag not in BACKEND_MODELS:
+                return []
+            model = BACKEND_MODELS[tag]
+            continue
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field is not None else None
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        nested = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if nested is None:
+            return []
+        model = nested
+    return sorted(model.model_fields)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,202 @@
+"""`python -m glue`: the one command line of the harness. The Makefile calls it."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cdktf_app.config import ConfigError, EnvironmentConfig, available_environments
+from glue import emulator, workflow
+from glue.errors import UserError
+from glue.progress import console, err_console, step
+from glue.summary import environment_summary
+from glue.terraform import TerraformError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+emulator_app = typer.Typer(no_args_is_help=True, help="Start, stop or show the local AWS emulator (moto server).")
+app.add_typer(emulator_app, name="emulator")
+
+EnvArg = Annotated[str, typer.Argument(help="Environment name: a file environments/<name>.yaml")]
+EnvList = Annotated[list[str] | None, typer.Argument(help="Environment names; all when left out")]
+
+
+def _load(names: list[str], workspace: workflow.Workspace) -> list[EnvironmentConfig]:
+    configs, problems = [], []
+    for name in names:
+        try:
+            configs.append(workspace.load(name))
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return configs
+
+
+def _all_or(names: list[str] | None, workspace: workflow.Workspace) -> list[str]:
+    return names or available_environments(workspace.environments_dir)
+
+
+@app.command("config-check")
+def config_check(names: EnvList = None) -> None:
+    """Validate environment files; print one line per problem naming file and field."""
+    workspace = workflow.Workspace()
+    configs = _load(_all_or(names, workspace), workspace)
+    for config in configs:
+        where = "local emulator" if config.emulator else f"account {config.account_id}"
+        console.print(f"[green]✓[/] environments/{config.name}.yaml ({where}, {config.region})")
+
+
+@app.command()
+def synth(names: EnvList = None) -> None:
+    """Synthesize environment stacks into cdktf.out/stacks/<env>/."""
+    workspace = workflow.Workspace()
+    configs = _load(_all_or(names, workspace), workspace)
+    with step(f"Synthesizing {', '.join(config.name for config in configs)}"):
+        paths = workflow.synthesize(configs, workspace)
+    for path in paths:
+        console.print(f"  {path.relative_to(workflow.REPO_ROOT) / 'cdk.tf.json'}")
+
+
+@app.command()
+def plan(name: EnvArg) -> None:
+    """Synthesize, init and plan one environment: writes tfplan and plan.json in its stack folder."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    with step(f"Synthesizing {name}"):
+        workflow.synthesize([config], workspace)
+    terraform = workflow.terraform_for(config, workspace)
+    with step(f"terraform init ({name})"):
+        workflow.init(config, workspace, terraform)
+    with step(f"terraform plan ({name})"):
+        result = workflow.plan(config, workspace, terraform)
+    if result.summary.has_changes:
+        console.print(result.summary.table())
+    console.print(f"[bold]{result.summary.headline()}[/]")
+    console.print(f"Saved plan: {result.plan_file.relative_to(workflow.REPO_ROOT)} (JSON: {result.plan_json.name})")
+    if result.summary.has_changes:
+        console.print(f"Apply exactly this plan with: make apply ENV={name}")
+
+
+@app.command()
+def apply(name: EnvArg) -> None:
+    """Apply the saved plan of one environment (never a new one)."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    terraform = workflow.terraform_for(config, workspace)
+    with step(f"terraform apply of the saved plan ({name})"):
+        workflow.apply(config, workspace, terraform)
+    console.print(environment_summary(config, terraform.outputs()))
+
+
+@app.command()
+def output(name: EnvArg) -> None:
+    """Show what exists in one environment now, from its Terraform outputs."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    terraform = workflow.terraform_for(config, workspace)
+    console.print(environment_summary(config, terraform.outputs()))
+
+
+@app.command()
+def destroy(
+    name: EnvArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (make destroy CONFIRM=yes)")] = False,
+) -> None:
+    """Plan the destruction of one environment, show it, confirm, then destroy."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    with step(f"Synthesizing {name}"):
+        workflow.synthesize([config], workspace)
+    terraform = workflow.terraform_for(config, workspace)
+    with step(f"terraform init ({name})"):
+        workflow.init(config, workspace, terraform)
+    with step(f"terraform plan -destroy ({name})"):
+        result = workflow.destroy_plan(config, workspace, terraform)
+    if not result.summary.has_changes:
+        result.plan_file.unlink(missing_ok=True)
+        console.print(f"Nothing to destroy in {name}.")
+        return
+    console.print(result.summary.table())
+    console.print(f"[bold]{result.summary.headline()}[/]")
+    if not yes:
+        if not sys.stdin.isatty():
+            result.plan_file.unlink(missing_ok=True)
+            raise UserError(f"refusing to destroy {name} without confirmation: run `make destroy ENV={name} CONFIRM=yes`")
+        if not typer.confirm(f"Destroy everything above in {name}?", default=False):
+            result.plan_file.unlink(missing_ok=True)
+            raise UserError("destroy cancelled; nothing was changed")
+    with step(f"terraform destroy ({name})"):
+        workflow.destroy(result, terraform)
+    console.print(f"[bold]{name} is destroyed.[/]")
+
+
+@app.command()
+def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] = "local") -> None:
+    """The main job on the embedded default: emulator up, synth, plan, apply, summary."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    if not config.emulator:
+        raise UserError(f"demo runs only on an emulator environment; {name} has emulator: false")
+    with step("Starting the local AWS emulator"):
+        running, started = emulator.up(workspace.emulator_state)
+    console.print(f"  emulator at {running.endpoint} ({'started' if started else 'already running'})")
+    plan(name)
+    apply(name)
+    console.print(f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)")
+
+
+@emulator_app.command("up")
+def emulator_up() -> None:
+    """Start the emulator on a free loopback port unless it already runs."""
+    running, started = emulator.up()
+    state = "started" if started else "already running"
+    console.print(f"emulator {state} at {running.endpoint} (pid {running.pid}, log {running.log_file})")
+
+
+@emulator_app.command("down")
+def emulator_down() -> None:
+    """Stop the emulator; everything it held is gone."""
+    stopped = emulator.down()
+    console.print(f"emulator at {stopped.endpoint} stopped" if stopped else "emulator was not running")
+
+
+@emulator_app.command("status")
+def emulator_status() -> None:
+    """Say whether the emulator runs, and where; exit 1 when it does not."""
+    running = emulator.status()
+    if running is None:
+        console.print("emulator is not running (start it with `make emulator-up`)")
+        raise typer.Exit(1)
+    console.print(f"emulator running at {running.endpoint} (pid {running.pid})")
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except TerraformError as error:
+        if debug:
+            raise
+        err_console.print(f"error: {error}", markup=False)
+        sys.exit(1)
+    except (UserError, ConfigError) as error:
+        if debug:
+            raise
+        err_console.print(f"error: {error}", markup=False)
+        sys.exit(2)
+    except typer.Abort:
+        err_console.print("aborted", markup=False)
+        sys.exit(130)
+    except Exception as error:  # click usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,202 @@
+"""The embedded default: a moto server on 127.0.0.1, one per state directory.
+
+State (pid, port, log) lives in .local/emulator/ unless SMT_EMULATOR_DIR names another folder,
+so that the test suite can run its own emulator beside a developer's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdktf_app.paths import REPO_ROOT
+from glue.errors import UserError
+
+HOST = "127.0.0.1"
+READY_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class EmulatorState:
+    directory: Path
+
+    @classmethod
+    def default(cls) -> EmulatorState:
+        return cls(Path(os.environ.get("SMT_EMULATOR_DIR", REPO_ROOT / ".local" / "emulator")))
+
+    @property
+    def pid_file(self) -> Path:
+        return self.directory / "moto.pid"
+
+    @property
+    def port_file(self) -> Path:
+        return self.directory / "moto.port"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "moto.log"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.directory / "moto.lock"
+
+
+@dataclass(frozen=True)
+class RunningEmulator:
+    pid: int
+    port: int
+    log_file: Path
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def up(state: EmulatorState | None = None) -> tuple[RunningEmulator, bool]:
+    """Start the emulator unless it already runs; return it and whether it was started now."""
+    state = state or EmulatorState.default()
+    with _locked(state):
+        running = _running(state)
+        if running is not None:
+            return running, False
+        port = _free_port()
+        state.directory.mkdir(parents=True, exist_ok=True)
+        with state.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                [_moto_server(), "-H", HOST, "-p", str(port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        emulator = RunningEmulator(pid=process.pid, port=port, log_file=state.log_file)
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not _answers(emulator.endpoint):
+            if process.poll() is not None or time.monotonic() > deadline:
+                _terminate(process.pid)
+                raise UserError(
+                    f"the local emulator did not become ready within {READY_TIMEOUT_S:.0f} s: "
+                    f"see {state.log_file} (is moto[server] installed? run `make setup`)"
+                )
+            time.sleep(0.1)
+        state.pid_file.write_text(f"{process.pid}\n")
+        state.port_file.write_text(f"{port}\n")
+        return emulator, True
+
+
+def down(state: EmulatorState | None = None) -> RunningEmulator | None:
+    """Stop the emulator if it runs; return what was stopped."""
+    state = state or EmulatorState.default()
+    with _locked(state):
+        running = _recorded(state)
+        if running is not None and _alive(running.pid):
+            _terminate(running.pid)
+        for path in (state.pid_file, state.port_file):
+            path.unlink(missing_ok=True)
+        return running
+
+
+def status(state: EmulatorState | None = None) -> RunningEmulator | None:
+    return _running(state or EmulatorState.default())
+
+
+def require(state: EmulatorState | None = None) -> RunningEmulator:
+    """The running emulator, or a one-line error saying how to start it."""
+    running = status(state)
+    if running is None:
+        raise UserError("the local emulator is not running: start it with `make emulator-up` (or run `make demo`)")
+    return running
+
+
+def reset(emulator: RunningEmulator) -> None:
+    """Forget every resource the emulator holds."""
+    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=5):
+        pass
+
+
+def _running(state: EmulatorState) -> RunningEmulator | None:
+    recorded = _recorded(state)
+    if recorded is None or not _alive(recorded.pid) or not _answers(recorded.endpoint):
+        return None
+    return recorded
+
+
+def _recorded(state: EmulatorState) -> RunningEmulator | None:
+    try:
+        pid = int(state.pid_file.read_text().strip())
+        port = int(state.port_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return RunningEmulator(pid=pid, port=port, log_file=state.log_file)
+
+
+@contextlib.contextmanager
+def _locked(state: EmulatorState) -> Iterator[None]:
+    """Serialize up/down across processes so that two emulators never start for one folder."""
+    state.directory.mkdir(parents=True, exist_ok=True)
+    with state.lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _moto_server() -> str:
+    candidate = Path(sys.executable).parent / "moto_server"
+    if not candidate.exists():
+        raise UserError("moto_server is not installed in this virtual environment: run `make setup`")
+    return str(candidate)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            finished, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            finished = 0 if _alive(pid) else pid
+        if finished == pid or not _alive(pid):
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)

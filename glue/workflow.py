@@ -1,0 +1,153 @@
+"""synth -> init -> plan -> apply -> destroy for one environment, the same for make, CI and tests."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from cdktf_app.config import EnvironmentConfig, load_environment
+from cdktf_app.paths import DEFAULT_OUTDIR, ENVIRONMENTS_DIR, MODULES_DIR, REPO_ROOT, stack_dir
+from glue import emulator
+from glue.errors import UserError
+from glue.plan_summary import PlanSummary, summarize
+from glue.terraform import Terraform, base_environment
+
+PLAN_FILE = "tfplan"
+PLAN_JSON = "plan.json"
+PLAN_META = "plan.meta.json"
+DESTROY_PLAN_FILE = "destroy.tfplan"
+# Dummy credentials for the emulator; real ones are dropped so that they never leave for it.
+EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
+DROPPED_FOR_EMULATOR = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where synthesized stacks, local state and the emulator's files go."""
+
+    outdir: Path = DEFAULT_OUTDIR
+    state_root: Path = REPO_ROOT / ".local" / "state"
+    environments_dir: Path = ENVIRONMENTS_DIR
+    emulator_state: emulator.EmulatorState = field(default_factory=emulator.EmulatorState.default)
+
+    def stack(self, config: EnvironmentConfig) -> Path:
+        return stack_dir(self.outdir, config.name)
+
+    def load(self, name: str) -> EnvironmentConfig:
+        return load_environment(name, self.environments_dir)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan_file: Path
+    plan_json: Path
+    summary: PlanSummary
+
+
+def synthesize(configs: list[EnvironmentConfig], workspace: Workspace) -> list[Path]:
+    from cdktf_app.app import synth  # imported here: starting jsii costs a second
+
+    return synth(configs, workspace.outdir)
+
+
+def terraform_for(config: EnvironmentConfig, workspace: Workspace, echo: bool = False) -> Terraform:
+    extra: dict[str, str] = {}
+    if config.emulator:
+        running = emulator.require(workspace.emulator_state)
+        extra = {**EMULATOR_CREDENTIALS, "TF_VAR_emulator_endpoint": running.endpoint, "AWS_EC2_METADATA_DISABLED": "true"}
+    env = base_environment(extra)
+    if config.emulator:
+        for name in DROPPED_FOR_EMULATOR:
+            env.pop(name, None)
+    return Terraform(workdir=workspace.stack(config), env=env, echo=echo)
+
+
+def init(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> None:
+    backend_config: list[str] = []
+    if config.backend.type == "local":
+        state_dir = workspace.state_root / config.name
+        state_dir.mkdir(parents=True, exist_ok=True)
+        backend_config.append(f"path={state_dir / 'terraform.tfstate'}")
+    _install_lock_file(workspace.stack(config))
+    terraform.init(backend_config=backend_config)
+
+
+def plan(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> PlanResult:
+    """Write tfplan, plan.json and a fingerprint of what was planned."""
+    directory = workspace.stack(config)
+    plan_file, plan_json = directory / PLAN_FILE, directory / PLAN_JSON
+    (directory / PLAN_META).unlink(missing_ok=True)
+    terraform.plan(plan_file)
+    document = terraform.show_json(plan_file)
+    plan_json.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    meta = {"environment": config.name, "fingerprint": fingerprint(config, workspace), "endpoint": _endpoint(terraform)}
+    (directory / PLAN_META).write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+    return PlanResult(plan_file=plan_file, plan_json=plan_json, summary=summarize(document))
+
+
+def apply(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> None:
+    """Apply the saved plan only, refusing one made from other code, config or emulator."""
+    directory = workspace.stack(config)
+    plan_file, meta_file = directory / PLAN_FILE, directory / PLAN_META
+    if not plan_file.exists() or not meta_file.exists():
+        raise UserError(f"no saved plan for {config.name}: run `make plan ENV={config.name}` first")
+    meta = orjson.loads(meta_file.read_bytes())
+    if meta.get("fingerprint") != fingerprint(config, workspace):
+        raise UserError(
+            f"the saved plan for {config.name} is out of date (environment file, modules or stack changed since): "
+            f"run `make plan ENV={config.name}` again"
+        )
+    if meta.get("endpoint") != _endpoint(terraform):
+        raise UserError(f"the emulator restarted since the plan was made: run `make plan ENV={config.name}` again")
+    try:
+        terraform.apply(plan_file)
+    finally:
+        # A saved plan applies once; leaving it would only invite a stale-plan error.
+        plan_file.unlink(missing_ok=True)
+        meta_file.unlink(missing_ok=True)
+
+
+def destroy_plan(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> PlanResult:
+    directory = workspace.stack(config)
+    plan_file = directory / DESTROY_PLAN_FILE
+    terraform.plan(plan_file, destroy=True)
+    document = terraform.show_json(plan_file)
+    return PlanResult(plan_file=plan_file, plan_json=plan_file, summary=summarize(document))
+
+
+def destroy(result: PlanResult, terraform: Terraform) -> None:
+    try:
+        terraform.apply(result.plan_file)
+    finally:
+        result.plan_file.unlink(missing_ok=True)
+
+
+def fingerprint(config: EnvironmentConfig, workspace: Workspace) -> str:
+    """sha256 over the synthesized stack, the environment file and every module file."""
+    digest = hashlib.sha256()
+    paths = [workspace.stack(config) / "cdk.tf.json", workspace.environments_dir / f"{config.name}.yaml"]
+    paths += sorted(path for path in MODULES_DIR.rglob("*") if path.is_file() and ".terraform" not in path.parts)
+    for path in paths:
+        digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _endpoint(terraform: Terraform) -> str | None:
+    return terraform.env.get("TF_VAR_emulator_endpoint")
+
+
+LOCK_FILE_NAME = ".terraform.lock.hcl"
+SHARED_LOCK_FILE = REPO_ROOT / "terraform" / LOCK_FILE_NAME
+
+
+def _install_lock_file(directory: Path) -> None:
+    """Every stack uses the committed provider lock (terraform/.terraform.lock.hcl)."""
+    if SHARED_LOCK_FILE.exists():
+        target = directory / LOCK_FILE_NAME
+        if not target.exists() or target.read_bytes() != SHARED_LOCK_FILE.read_bytes():
+            target.write_bytes(SHARED_LOCK_FILE.read_bytes())
+

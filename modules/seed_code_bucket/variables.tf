@@ -1,0 +1,92 @@
+variable "bucket_name" {
+  description = "Name of the seed-code bucket. Globally unique; 3-63 characters of lowercase letters, digits, dots and hyphens."
+  type        = string
+
+  validation {
+    condition     = length(var.bucket_name) >= 3 && length(var.bucket_name) <= 63
+    error_message = "bucket_name must be 3 to 63 characters long: shorten the prefix or the environment name."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", var.bucket_name)) && !strcontains(var.bucket_name, "..")
+    error_message = "bucket_name may hold only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit."
+  }
+}
+
+variable "kms_key_alias" {
+  description = "Alias for the bucket's customer-managed KMS key, without the alias/ prefix. Defaults to <bucket_name>."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_alias == null || can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.kms_key_alias))
+    error_message = "kms_key_alias may hold letters, digits, slashes, underscores and hyphens (at most 250), without the alias/ prefix."
+  }
+
+  validation {
+    condition     = var.kms_key_alias == null || !startswith(coalesce(var.kms_key_alias, "-"), "aws/")
+    error_message = "kms_key_alias must not start with aws/: that prefix is reserved for AWS managed keys."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Days KMS waits before deleting the key after the module is destroyed (7-30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
+    error_message = "kms_deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "allowed_vpc_endpoint_ids" {
+  description = "VPC endpoint ids through which the bucket may be reached. Requests arriving any other way are denied, except from exempt_principal_arns. Required when include_conditional_denies is true."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_vpc_endpoint_ids : can(regex("^vpce-[0-9a-f]{8,17}$", id))])
+    error_message = "Each entry must look like vpce-0123456789abcdef0 (the id of an S3 endpoint in the bucket's region)."
+  }
+}
+
+variable "exempt_principal_arns" {
+  description = "IAM principal ARNs (deploy and admin roles) that may reach the bucket from outside the allowed VPC endpoints, so that Terraform and break-glass admins are not locked out."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.exempt_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$|^arn:aws[a-z-]*:iam::[0-9]{12}:root$", arn))])
+    error_message = "Each entry must be an IAM role, user or account-root ARN, for example arn:aws:iam::123456789012:role/platform-deploy."
+  }
+}
+
+variable "reader_principal_arns" {
+  description = "IAM principal ARNs (for example Service Catalog launch roles, also of other accounts) granted read access to the seed code and decrypt through S3 with the bucket's key."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.reader_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$|^arn:aws[a-z-]*:iam::[0-9]{12}:root$", arn))])
+    error_message = "Each entry must be an IAM role, user or account-root ARN, for example arn:aws:iam::210987654321:role/sc-launch."
+  }
+}
+
+variable "include_conditional_denies" {
+  description = "Include the bucket-policy statements that deny non-TLS requests and requests not coming through allowed_vpc_endpoint_ids. Set false ONLY for the local emulator, which cannot evaluate policy conditions and would treat the denies as unconditional."
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Let `terraform destroy` delete the bucket while it still holds objects and versions. Keep false for environments whose seed code must survive a mistaken destroy."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for the bucket and the key, merged over the provider's default_tags."
+  type        = map(string)
+  default     = {}
+}
