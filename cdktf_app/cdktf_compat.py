@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from cdktf import (  # noqa: E402
+from cdktf import (
     App,
     LocalBackend,
     S3Backend,
@@ -21,7 +21,7 @@ from cdktf import (  # noqa: E402
     TerraformVariableValidationConfig,
     Testing,
 )
-from constructs import Construct  # noqa: E402
+from constructs import Construct
 
 __all__ = [
     "App",

@@ -20,6 +20,7 @@ ROLE_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 PRINCIPAL_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:((role|user)/[A-Za-z0-9+=,.@_/-]{1,512}|root)$"
 VPCE_ID = r"^vpce-[0-9a-f]{8,17}$"
 TAG_KEY = r"^[\w.:/=+\-@ ]{1,128}$"
+BUCKET_PREFIX = r"^[a-z0-9][a-z0-9-]{0,20}$"
 # moto's fixed account: the emulator answers sts:GetCallerIdentity with it.
 EMULATOR_ACCOUNT_ID = "123456789012"
 BUCKET_NAME_MAX = 63
@@ -34,6 +35,7 @@ PATTERN_MEANING = {
     PRINCIPAL_ARN: "an IAM role, user or account-root ARN such as arn:aws:iam::111122223333:role/reader",
     VPCE_ID: "a VPC endpoint id such as vpce-0123456789abcdef0",
     TAG_KEY: "1-128 letters, digits, spaces and _.:/=+-@",
+    BUCKET_PREFIX: "1-21 lowercase letters, digits and hyphens, starting with a letter or digit",
 }
 
 
@@ -99,7 +101,7 @@ class SeedCodeBucketConfig(StrictModel):
     bucket_name: str | None = Field(
         default=None, description="Defaults to <name_prefix>-<environment>-seed-<account_id>-<region>"
     )
-    name_prefix: str = Field(default="sm-templates", pattern=r"^[a-z0-9][a-z0-9-]{0,20}$")
+    name_prefix: str = Field(default="sm-templates", pattern=BUCKET_PREFIX)
     allowed_vpc_endpoint_ids: list[Annotated[str, Field(pattern=VPCE_ID)]] = Field(default_factory=list)
     exempt_principal_arns: list[PrincipalArn] = Field(default_factory=list)
     reader_principal_arns: list[PrincipalArn] = Field(default_factory=list)
@@ -163,21 +165,30 @@ def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if config.emulator:
         if config.account_id != EMULATOR_ACCOUNT_ID:
-            problems.append(("account_id", f"must be {EMULATOR_ACCOUNT_ID} when emulator is true (the emulator's account)"))
+            problems.append(
+                ("account_id", f"must be {EMULATOR_ACCOUNT_ID} when emulator is true (the emulator's account)")
+            )
         if config.backend.type != "local":
             problems.append(("backend.type", "must be 'local' when emulator is true"))
         if config.deploy_role_arn is not None:
-            problems.append(("deploy_role_arn", "must be left out when emulator is true (the emulator takes dummy credentials)"))
+            problems.append(
+                ("deploy_role_arn", "must be left out when emulator is true (the emulator takes dummy credentials)")
+            )
     else:
         if config.deploy_role_arn is None:
             problems.append(("deploy_role_arn", "required for a real AWS environment (emulator is false)"))
         elif _arn_account(config.deploy_role_arn) != config.account_id:
             problems.append(("deploy_role_arn", f"must be a role in account_id {config.account_id}"))
         if config.backend.type != "s3":
-            problems.append(("backend.type", "must be 's3' for a real AWS environment (state must be shared and locked)"))
+            problems.append(
+                ("backend.type", "must be 's3' for a real AWS environment (state must be shared and locked)")
+            )
         if not config.seed_code_bucket.allowed_vpc_endpoint_ids:
             problems.append(
-                ("seed_code_bucket.allowed_vpc_endpoint_ids", "must list at least one S3 VPC endpoint id for a real AWS environment")
+                (
+                    "seed_code_bucket.allowed_vpc_endpoint_ids",
+                    "must list at least one S3 VPC endpoint id for a real AWS environment",
+                )
             )
     if config.allowed_account_ids and config.account_id not in config.allowed_account_ids:
         problems.append(("allowed_account_ids", f"must include account_id {config.account_id}"))
@@ -185,12 +196,18 @@ def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
     field = "seed_code_bucket.bucket_name" if config.seed_code_bucket.bucket_name else "seed_code_bucket.name_prefix"
     if len(bucket) > BUCKET_NAME_MAX:
         problems.append(
-            (field, f"gives bucket name {bucket!r} of {len(bucket)} characters, over S3's {BUCKET_NAME_MAX}: shorten it")
+            (
+                field,
+                f"gives bucket name {bucket!r} of {len(bucket)} characters, over S3's {BUCKET_NAME_MAX}: shorten it",
+            )
         )
     elif not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket:
         problems.append(
-            (field, f"gives {bucket!r}, not a valid S3 bucket name (lowercase letters, digits, dots, hyphens; "
-             "starts and ends with a letter or digit)")
+            (
+                field,
+                f"gives {bucket!r}, not a valid S3 bucket name (lowercase letters, digits, dots, hyphens; "
+                "starts and ends with a letter or digit)",
+            )
         )
     return problems
 

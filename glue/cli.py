@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from cdktf_app.config import ConfigError, EnvironmentConfig, available_environments
-from glue import emulator, workflow
+from cdktf_app.paths import MODULES_DIR, REPO_ROOT
+from glue import emulator, module_docs, workflow
 from glue.errors import UserError
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
-from glue.terraform import TerraformError
+from glue.terraform import TerraformError, terraform_binary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 emulator_app = typer.Typer(no_args_is_help=True, help="Start, stop or show the local AWS emulator (moto server).")
@@ -23,6 +24,7 @@ EnvList = Annotated[list[str] | None, typer.Argument(help="Environment names; al
 
 
 def _load(names: list[str], workspace: workflow.Workspace) -> list[EnvironmentConfig]:
+    """Validate every named environment before anything runs; report all problems at once."""
     configs, problems = [], []
     for name in names:
         try:
@@ -56,7 +58,7 @@ def synth(names: EnvList = None) -> None:
     with step(f"Synthesizing {', '.join(config.name for config in configs)}"):
         paths = workflow.synthesize(configs, workspace)
     for path in paths:
-        console.print(f"  {path.relative_to(workflow.REPO_ROOT) / 'cdk.tf.json'}")
+        console.print(f"  {path.relative_to(REPO_ROOT) / 'cdk.tf.json'}")
 
 
 @app.command()
@@ -64,6 +66,7 @@ def plan(name: EnvArg) -> None:
     """Synthesize, init and plan one environment: writes tfplan and plan.json in its stack folder."""
     workspace = workflow.Workspace()
     (config,) = _load([name], workspace)
+    terraform_binary()
     with step(f"Synthesizing {name}"):
         workflow.synthesize([config], workspace)
     terraform = workflow.terraform_for(config, workspace)
@@ -74,7 +77,7 @@ def plan(name: EnvArg) -> None:
     if result.summary.has_changes:
         console.print(result.summary.table())
     console.print(f"[bold]{result.summary.headline()}[/]")
-    console.print(f"Saved plan: {result.plan_file.relative_to(workflow.REPO_ROOT)} (JSON: {result.plan_json.name})")
+    console.print(f"Saved plan: {result.plan_file.relative_to(REPO_ROOT)} (JSON: {result.plan_json.name})")
     if result.summary.has_changes:
         console.print(f"Apply exactly this plan with: make apply ENV={name}")
 
@@ -84,6 +87,7 @@ def apply(name: EnvArg) -> None:
     """Apply the saved plan of one environment (never a new one)."""
     workspace = workflow.Workspace()
     (config,) = _load([name], workspace)
+    terraform_binary()
     terraform = workflow.terraform_for(config, workspace)
     with step(f"terraform apply of the saved plan ({name})"):
         workflow.apply(config, workspace, terraform)
@@ -95,6 +99,7 @@ def output(name: EnvArg) -> None:
     """Show what exists in one environment now, from its Terraform outputs."""
     workspace = workflow.Workspace()
     (config,) = _load([name], workspace)
+    terraform_binary()
     terraform = workflow.terraform_for(config, workspace)
     console.print(environment_summary(config, terraform.outputs()))
 
@@ -107,6 +112,7 @@ def destroy(
     """Plan the destruction of one environment, show it, confirm, then destroy."""
     workspace = workflow.Workspace()
     (config,) = _load([name], workspace)
+    terraform_binary()
     with step(f"Synthesizing {name}"):
         workflow.synthesize([config], workspace)
     terraform = workflow.terraform_for(config, workspace)
@@ -123,7 +129,9 @@ def destroy(
     if not yes:
         if not sys.stdin.isatty():
             result.plan_file.unlink(missing_ok=True)
-            raise UserError(f"refusing to destroy {name} without confirmation: run `make destroy ENV={name} CONFIRM=yes`")
+            raise UserError(
+                f"refusing to destroy {name} without confirmation: run `make destroy ENV={name} CONFIRM=yes`"
+            )
         if not typer.confirm(f"Destroy everything above in {name}?", default=False):
             result.plan_file.unlink(missing_ok=True)
             raise UserError("destroy cancelled; nothing was changed")
@@ -145,6 +153,27 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
     plan(name)
     apply(name)
     console.print(f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)")
+
+
+@app.command()
+def docs(
+    check: Annotated[bool, typer.Option("--check", help="Fail (exit 1) when a README is out of date")] = False,
+) -> None:
+    """Regenerate the inputs/outputs tables in every module README from variables.tf and outputs.tf."""
+    stale = []
+    for module in module_docs.modules_in(MODULES_DIR):
+        current, fresh = module_docs.updated_readme(module)
+        if current == fresh:
+            continue
+        stale.append(module.name)
+        if not check:
+            (module / "README.md").write_text(fresh, encoding="utf-8")
+            console.print(f"updated modules/{module.name}/README.md")
+    if check and stale:
+        err_console.print(f"error: module READMEs out of date: {', '.join(stale)}; run `make docs`", markup=False)
+        raise typer.Exit(1)
+    if not stale:
+        console.print("module READMEs are up to date")
 
 
 @emulator_app.command("up")

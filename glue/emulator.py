@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +82,7 @@ def up(state: EmulatorState | None = None) -> tuple[RunningEmulator, bool]:
             )
         emulator = RunningEmulator(pid=process.pid, port=port, log_file=state.log_file)
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while not _answers(emulator.endpoint):
+        while not _answers(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 _terminate(process.pid)
                 raise UserError(
@@ -122,14 +121,25 @@ def require(state: EmulatorState | None = None) -> RunningEmulator:
 
 def reset(emulator: RunningEmulator) -> None:
     """Forget every resource the emulator holds."""
-    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=5):
-        pass
+    if http_status(emulator.port, "/moto-api/reset", method="POST", timeout=5) != 200:
+        raise UserError(f"the emulator at {emulator.endpoint} refused a reset: see {emulator.log_file}")
+
+
+def http_status(port: int, path: str, method: str = "GET", timeout: float = 1.0) -> int | None:
+    """Status of one request to the loopback emulator, or None when nothing answers."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request(method, path)
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
 
 
 def _running(state: EmulatorState) -> RunningEmulator | None:
     recorded = _recorded(state)
-    if recorded is None or not _alive(recorded.pid) or not _answers(recorded.endpoint):
+    if recorded is None or not _alive(recorded.pid) or not _answers(recorded.port):
         return None
     return recorded
 
@@ -168,12 +178,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _answers(endpoint: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
+def _answers(port: int) -> bool:
+    return http_status(port, "/moto-api/") == 200
 
 
 def _alive(pid: int) -> bool:

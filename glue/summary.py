@@ -25,6 +25,8 @@ def environment_summary(config: EnvironmentConfig, outputs: Mapping[str, object]
     table.add_row("bucket policy", ", ".join(str(sid) for sid in statements) if isinstance(statements, list) else "")
     table.add_row(
         "TLS / VPC-endpoint denies",
-        "in force" if denies else "left out (the emulator cannot evaluate policy conditions; real environments have them)",
+        "in force"
+        if denies
+        else "left out (the emulator cannot evaluate policy conditions; real environments have them)",
     )
     return table

@@ -67,7 +67,7 @@ def terraform_binary() -> str:
     binary = os.environ.get("TERRAFORM", "terraform")
     found = shutil.which(binary)
     if found is None:
-        raise UserError(f"terraform not found on PATH: install Terraform >= 1.11 or set TERRAFORM=/path/to/terraform")
+        raise UserError("terraform not found on PATH: install Terraform >= 1.11 or set TERRAFORM=/path/to/terraform")
     return found
 
 

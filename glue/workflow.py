@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,9 @@ class Workspace:
 
     outdir: Path = DEFAULT_OUTDIR
     state_root: Path = REPO_ROOT / ".local" / "state"
-    environments_dir: Path = ENVIRONMENTS_DIR
+    environments_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("SMT_ENVIRONMENTS_DIR", ENVIRONMENTS_DIR))
+    )
     emulator_state: emulator.EmulatorState = field(default_factory=emulator.EmulatorState.default)
 
     def stack(self, config: EnvironmentConfig) -> Path:
@@ -57,7 +60,11 @@ def terraform_for(config: EnvironmentConfig, workspace: Workspace, echo: bool = 
     extra: dict[str, str] = {}
     if config.emulator:
         running = emulator.require(workspace.emulator_state)
-        extra = {**EMULATOR_CREDENTIALS, "TF_VAR_emulator_endpoint": running.endpoint, "AWS_EC2_METADATA_DISABLED": "true"}
+        extra = {
+            **EMULATOR_CREDENTIALS,
+            "TF_VAR_emulator_endpoint": running.endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
     env = base_environment(extra)
     if config.emulator:
         for name in DROPPED_FOR_EMULATOR:
@@ -150,4 +157,3 @@ def _install_lock_file(directory: Path) -> None:
         target = directory / LOCK_FILE_NAME
         if not target.exists() or target.read_bytes() != SHARED_LOCK_FILE.read_bytes():
             target.write_bytes(SHARED_LOCK_FILE.read_bytes())
-

@@ -1,0 +1,147 @@
+# SageMaker project templates as code: the user interface.
+# `make help` lists the targets and variables below (from their ## comments).
+#
+# Variables:
+##@ ENV=<name>      environment to act on: a file environments/<name>.yaml (plan, apply, destroy, output)
+##@ CONFIRM=yes     destroy without asking
+##@ PYTHON=<path>   the Python 3.11 interpreter that builds .venv (default: python3.11)
+##@ PYTEST_ARGS=... extra pytest arguments for `make test` (e.g. -k config)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+CHECKOV_VENV := .venv-checkov
+export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform/cli/terraform.rc
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+# pip on some machines lists local package folders that do not exist; its warnings about them are noise.
+PIP_QUIET_FILTER := grep -v 'is ignored: it is neither a file nor a directory' || true
+GLUE := $(PY) -m glue
+
+.PHONY: help
+help: ## show this help: targets and variables
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables:"
+	@sed -n 's/^##@ /  /p' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------- set-up
+
+.PHONY: preflight
+preflight:
+	@PYTHON=$(PYTHON) bash scripts/preflight.sh
+
+.PHONY: setup
+setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
+
+$(VENV)/.installed: requirements.lock
+	@echo "→ Installing .venv from requirements.lock (first run takes about a minute) ..."
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | $(PIP_QUIET_FILTER)
+	@touch $@
+	@echo "✓ .venv ready"
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+	@echo "→ Installing .venv-checkov from requirements-checkov.lock (checkov pins an old boto3) ..."
+	@[ -x $(CHECKOV_VENV)/bin/python ] || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock 2>&1 | $(PIP_QUIET_FILTER)
+	@touch $@
+	@echo "✓ .venv-checkov ready"
+
+$(TF_CLI_CONFIG_FILE): terraform/cli/configure.sh
+	@bash terraform/cli/configure.sh
+
+.PHONY: lock
+lock: preflight ## re-resolve requirements*.in into the lock files and refresh terraform/.terraform.lock.hcl
+	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	@.venv-lock/bin/pip install --quiet -r requirements.in 2>&1 | $(PIP_QUIET_FILTER)
+	@{ echo '# Exact pins of .venv, resolved from requirements.in by `make lock`. Installed by `make setup`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements.lock
+	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	@.venv-lock/bin/pip install --quiet -r requirements-checkov.in 2>&1 | $(PIP_QUIET_FILTER)
+	@{ echo '# Exact pins of .venv-checkov (checkov pins an old boto3, so it has its own venv). Installed by `make setup`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements-checkov.lock
+	@rm -rf .venv-lock
+	@bash terraform/lock.sh
+
+# ---------------------------------------------------------------- the local emulator
+
+.PHONY: emulator-up
+emulator-up: setup ## start the local AWS emulator (moto server on 127.0.0.1, free port) unless it runs
+	@$(GLUE) emulator up
+
+.PHONY: emulator-down
+emulator-down: ## stop the local AWS emulator (everything it held is gone)
+	@if [ -x $(PY) ]; then $(GLUE) emulator down; else echo "emulator was not running"; fi
+
+.PHONY: emulator-status
+emulator-status: setup ## say whether the emulator runs, and where
+	@$(GLUE) emulator status
+
+# ---------------------------------------------------------------- environments
+
+define require_env
+	@if [ -z "$(ENV)" ]; then echo "error: ENV is required, e.g. make $@ ENV=local (environments: $$(ls environments | sed -n 's/\.yaml$$//p' | tr '\n' ' '))" >&2; exit 2; fi
+endef
+
+.PHONY: demo
+demo: setup ## the main job on the embedded default: emulator up, synth, plan, apply, summary
+	@$(GLUE) demo
+
+.PHONY: config-check
+config-check: setup ## validate every environments/*.yaml (file, field and allowed values on error)
+	@$(GLUE) config-check
+
+.PHONY: synth
+synth: setup ## synthesize every environment into cdktf.out/stacks/<env>/
+	@$(GLUE) synth
+
+.PHONY: plan
+plan: setup ## synth + init + plan ENV: writes tfplan and plan.json, prints a summary
+	$(require_env)
+	@$(GLUE) plan $(ENV)
+
+.PHONY: apply
+apply: setup ## apply the saved plan of ENV (refuses a missing or out-of-date plan)
+	$(require_env)
+	@$(GLUE) apply $(ENV)
+
+.PHONY: destroy
+destroy: setup ## destroy everything in ENV (asks first unless CONFIRM=yes)
+	$(require_env)
+	@$(GLUE) destroy $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
+
+.PHONY: output
+output: setup ## show what exists in ENV now
+	$(require_env)
+	@$(GLUE) output $(ENV)
+
+# ---------------------------------------------------------------- quality
+
+.PHONY: test
+test: setup ## run the whole test suite (unit, module plans, integration on the emulator) in parallel
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: setup ## ruff, mypy and terraform fmt checks
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+	@terraform fmt -check -recursive modules terraform tests
+
+.PHONY: fmt
+fmt: setup ## format Python (ruff) and HCL (terraform fmt)
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+	@terraform fmt -recursive modules terraform tests
+
+.PHONY: docs
+docs: setup ## regenerate the inputs/outputs tables in every module README
+	@$(GLUE) docs
+
+.PHONY: clean
+clean: ## remove build output (cdktf.out) and caches; keeps .venv, local state and the emulator
+	@rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache
+	@find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +

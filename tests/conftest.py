@@ -1,0 +1,60 @@
+"""Shared fixtures: the repository's Terraform CLI config, one emulator per test worker, workspaces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cdktf_app.paths import REPO_ROOT
+from glue import emulator, workflow
+from glue.terraform import CLI_CONFIG_FILE, CLI_CONFIG_SCRIPT
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every Terraform the suite starts (tftest included) installs providers like `make` does.
+    if not CLI_CONFIG_FILE.exists():
+        subprocess.run(["bash", str(CLI_CONFIG_SCRIPT)], check=True, stdout=subprocess.DEVNULL)
+    os.environ["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG_FILE)
+    os.environ.setdefault("TF_IN_AUTOMATION", "1")
+    os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    # No test may pick up a developer's real AWS credentials.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.pop(name, None)
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+@pytest.fixture(scope="session")
+def emulator_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emulator.EmulatorState]:
+    """A moto server for this test worker, apart from any a developer runs."""
+    state = emulator.EmulatorState(tmp_path_factory.mktemp("emulator"))
+    emulator.up(state)
+    yield state
+    emulator.down(state)
+
+
+@pytest.fixture(scope="session")
+def running_emulator(emulator_state: emulator.EmulatorState) -> emulator.RunningEmulator:
+    return emulator.require(emulator_state)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, emulator_state: emulator.EmulatorState) -> workflow.Workspace:
+    """Synth output and local state in a temporary folder, the repository's environment files."""
+    return workflow.Workspace(
+        outdir=tmp_path / "cdktf.out",
+        state_root=tmp_path / "state",
+        environments_dir=REPO_ROOT / "environments",
+        emulator_state=emulator_state,
+    )
+
+
+def write_environment(directory: Path, name: str, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,163 @@
+"""Environment files: the shipped ones validate; broken ones name the file, the field and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cdktf_app.config import ConfigError, available_environments, load_environment
+from cdktf_app.paths import ENVIRONMENTS_DIR
+from tests.conftest import write_environment
+
+LOCAL = """\
+name: {name}
+account_id: "123456789012"
+region: us-east-1
+emulator: true
+backend: {{type: local}}
+required_tags:
+  environment: {{value: local, allowed: [local, dev]}}
+"""
+
+REAL = """\
+name: {name}
+account_id: "111122223333"
+region: eu-west-1
+deploy_role_arn: arn:aws:iam::111122223333:role/deploy
+backend:
+  type: s3
+  bucket: state-bucket-111122223333
+  key: envs/{name}/terraform.tfstate
+  region: eu-west-1
+  kms_key_id: alias/state
+required_tags:
+  environment: {{value: dev}}
+seed_code_bucket:
+  allowed_vpc_endpoint_ids: [vpce-0123456789abcdef0]
+"""
+
+
+@pytest.mark.parametrize("name", available_environments(ENVIRONMENTS_DIR))
+def test_shipped_environments_are_valid(name: str) -> None:
+    config = load_environment(name, ENVIRONMENTS_DIR)
+    assert config.name == name
+    assert config.default_tags, "every environment tags its resources"
+
+
+def test_shipped_environments_include_local_and_dev() -> None:
+    assert {"local", "dev"} <= set(available_environments(ENVIRONMENTS_DIR))
+
+
+def test_minimal_files_are_valid(tmp_path: Path) -> None:
+    write_environment(tmp_path, "sandbox", LOCAL.format(name="sandbox"))
+    write_environment(tmp_path, "qa", REAL.format(name="qa"))
+    assert load_environment("sandbox", tmp_path).emulator
+    real = load_environment("qa", tmp_path)
+    assert real.effective_allowed_account_ids == ["111122223333"]
+    assert real.seed_code_bucket_name == "sm-templates-qa-seed-111122223333-eu-west-1"
+
+
+BROKEN = [
+    # (base, old text, new text, expected fragments of the error)
+    ("local", "region: us-east-1", "region: mars-1", ["field 'region'", "'mars-1'", "eu-west-1"]),
+    ("local", 'account_id: "123456789012"', "account_id: 123456789012", ["field 'account_id'", "quoted"]),
+    ("local", "emulator: true", "emulator: true\ncolour: blue", ["field 'colour'", "unknown key", "allowed keys here"]),
+    (
+        "real",
+        "kms_key_id: alias/state",
+        "kms_key_id: alias/state\n  lockfile: true",
+        ["field 'backend.lockfile'", "unknown key", "bucket, key, kms_key_id"],
+    ),
+    ("local", "backend: {type: local}", "backend: {type: gcs}", ["field 'backend'", "'local', 's3'"]),
+    (
+        "local",
+        "{value: local, allowed: [local, dev]}",
+        "{value: prod, allowed: [local, dev]}",
+        ["field 'required_tags.environment'", "'prod'", "['local', 'dev']"],
+    ),
+    ("local", "environment:", "aws:environment:", ["field 'required_tags'", "reserved"]),
+    (
+        "local",
+        "backend: {type: local}",
+        "backend: {type: s3, bucket: b-b-b, key: a.tfstate, region: us-east-1, kms_key_id: alias/k}",
+        ["field 'backend.type'", "must be 'local' when emulator is true"],
+    ),
+    (
+        "real",
+        "deploy_role_arn: arn:aws:iam::111122223333:role/deploy\n",
+        "",
+        ["field 'deploy_role_arn'", "required for a real AWS environment"],
+    ),
+    (
+        "real",
+        "deploy_role_arn: arn:aws:iam::111122223333:role/deploy",
+        "deploy_role_arn: arn:aws:iam::444455556666:role/deploy",
+        ["field 'deploy_role_arn'", "111122223333"],
+    ),
+    (
+        "real",
+        "  allowed_vpc_endpoint_ids: [vpce-0123456789abcdef0]",
+        "  allowed_vpc_endpoint_ids: []",
+        ["field 'seed_code_bucket.allowed_vpc_endpoint_ids'", "at least one"],
+    ),
+    (
+        "real",
+        "  allowed_vpc_endpoint_ids: [vpce-0123456789abcdef0]",
+        "  allowed_vpc_endpoint_ids: [vpc-1]",
+        ["field 'seed_code_bucket.allowed_vpc_endpoint_ids.0'", "vpce-0123456789abcdef0"],
+    ),
+    (
+        "real",
+        "seed_code_bucket:",
+        "seed_code_bucket:\n  bucket_name: " + "a" * 64,
+        ["field 'seed_code_bucket.bucket_name'", "over S3's 63"],
+    ),
+    (
+        "real",
+        "seed_code_bucket:",
+        "seed_code_bucket:\n  name_prefix: Platform_Templates",
+        ["field 'seed_code_bucket.name_prefix'", "lowercase"],
+    ),
+    ("real", "required_tags:\n  environment: {value: dev}\n", "", ["field 'required_tags'", "required but missing"]),
+]
+
+
+@pytest.mark.parametrize(("base", "old", "new", "fragments"), BROKEN, ids=[case[3][0] for case in BROKEN])
+def test_broken_files_name_file_field_and_allowed(
+    tmp_path: Path, base: str, old: str, new: str, fragments: list[str]
+) -> None:
+    text = (LOCAL if base == "local" else REAL).format(name="broken")
+    assert old in text, "the case must change the file"
+    write_environment(tmp_path, "broken", text.replace(old, new))
+    with pytest.raises(ConfigError) as raised:
+        load_environment("broken", tmp_path)
+    message = str(raised.value)
+    assert "broken.yaml" in message
+    for fragment in fragments:
+        assert fragment in message, message
+    assert all(line.count("broken.yaml") == 1 for line in message.splitlines()), "each line names the file once"
+
+
+def test_name_must_match_the_file(tmp_path: Path) -> None:
+    write_environment(tmp_path, "one", LOCAL.format(name="two"))
+    with pytest.raises(ConfigError, match=r"one.yaml: field 'name': 'two' must equal the file name 'one'"):
+        load_environment("one", tmp_path)
+
+
+def test_missing_file_lists_the_available_environments(tmp_path: Path) -> None:
+    write_environment(tmp_path, "local", LOCAL.format(name="local"))
+    with pytest.raises(ConfigError, match=r"nope.yaml: no such environment file \(available environments: local\)"):
+        load_environment("nope", tmp_path)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    write_environment(tmp_path, "bad", "name: bad\nregion: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"bad.yaml: line \d+"):
+        load_environment("bad", tmp_path)
+
+
+def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
+    write_environment(tmp_path, "bad", "- a\n- b\n")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_environment("bad", tmp_path)
