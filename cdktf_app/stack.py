@@ -97,8 +97,9 @@ class EnvironmentStack(TerraformStack):
                     "skip_region_validation": True,
                     # The emulator answers sts:GetCallerIdentity, so allowed_account_ids is enforced here too.
                     "skip_requesting_account_id": False,
-                    # Unimplemented emulator calls answer 500; retrying them only wastes minutes.
-                    "max_retries": 1,
+                    # Few retries: unimplemented emulator calls answer 500 and would be retried for minutes,
+                    # but its development web server sometimes drops a connection mid-response.
+                    "max_retries": 3,
                 }
             )
         else:

@@ -33,7 +33,7 @@ def test_local_stack_targets_only_the_emulator(tmp_path: Path) -> None:
     (endpoints,) = provider["endpoints"]
     assert set(endpoints) == set(EMULATED_SERVICES)
     assert set(endpoints.values()) == {"${var.emulator_endpoint}"}
-    assert provider["max_retries"] == 1
+    assert provider["max_retries"] == 3
     assert "assume_role" not in provider
     assert stack["terraform"]["backend"] == {"local": {"path": "terraform.tfstate"}}
     assert stack["terraform"]["required_providers"]["aws"]["source"] == "hashicorp/aws"

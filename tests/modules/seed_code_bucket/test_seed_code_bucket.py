@@ -3,6 +3,7 @@ plus the module's own offline `terraform test` suite (validation and policy shap
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,13 +19,19 @@ from tests.modules.inventory import check_inventory, load_inventory
 HERE = Path(__file__).parent
 INVENTORIES = sorted(HERE.glob("*.yaml"))
 
-pytestmark = [pytest.mark.module, pytest.mark.xdist_group("seed_code_bucket")]
+pytestmark = pytest.mark.module
+MODULE = MODULES_DIR / "seed_code_bucket"
 
 
 @pytest.fixture(scope="module")
-def fixture_root(running_emulator: emulator.RunningEmulator) -> Iterator[tuple[Any, str]]:
-    """One init of the test root for every inventory (the group keeps them on one worker)."""
-    tf = tftest.TerraformTest(HERE / "fixture")
+def fixture_root(
+    running_emulator: emulator.RunningEmulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, str]]:
+    """One init of the test root per worker, in a copy, so parallel workers never share .terraform."""
+    root = tmp_path_factory.mktemp("seed_code_bucket_fixture")
+    main_tf = (HERE / "fixture" / "main.tf").read_text()
+    (root / "main.tf").write_text(main_tf.replace('"../../../../modules/seed_code_bucket"', f'"{MODULE}"'))
+    tf = tftest.TerraformTest(root)
     tf.setup(cleanup_on_exit=True)
     yield tf, running_emulator.endpoint
 
@@ -49,9 +56,10 @@ def test_inventory_check_reports_a_mismatch(fixture_root: tuple[Any, str]) -> No
     assert any("DenyOutsideAllowedVpcEndpoints" in problem for problem in problems)
 
 
-def test_module_terraform_test_suite() -> None:
-    """`terraform test` in the module: offline plans (validations, preconditions, both policy shapes)."""
-    module = MODULES_DIR / "seed_code_bucket"
+def test_module_terraform_test_suite(tmp_path: Path) -> None:
+    """`terraform test` in (a copy of) the module: offline plans (validations, preconditions, policy shapes)."""
+    module = tmp_path / "seed_code_bucket"
+    shutil.copytree(MODULE, module, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl"))
     subprocess.run(
         ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
         cwd=module,
