@@ -36,6 +36,11 @@ def _load(names: list[str], workspace: workflow.Workspace) -> list[EnvironmentCo
     return configs
 
 
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        console.print(line, soft_wrap=True, markup=False)
+
+
 def _all_or(names: list[str] | None, workspace: workflow.Workspace) -> list[str]:
     return names or available_environments(workspace.environments_dir)
 
@@ -74,8 +79,7 @@ def plan(name: EnvArg) -> None:
         workflow.init(config, workspace, terraform)
     with step(f"terraform plan ({name})"):
         result = workflow.plan(config, workspace, terraform)
-    if result.summary.has_changes:
-        console.print(result.summary.table())
+    _print_lines(result.summary.lines())
     console.print(f"[bold]{result.summary.headline()}[/]")
     console.print(f"Saved plan: {result.plan_file.relative_to(REPO_ROOT)} (JSON: {result.plan_json.name})")
     if result.summary.has_changes:
@@ -91,7 +95,7 @@ def apply(name: EnvArg) -> None:
     terraform = workflow.terraform_for(config, workspace)
     with step(f"terraform apply of the saved plan ({name})"):
         workflow.apply(config, workspace, terraform)
-    console.print(environment_summary(config, terraform.outputs()))
+    _print_lines(environment_summary(config, terraform.outputs()))
 
 
 @app.command()
@@ -101,7 +105,7 @@ def output(name: EnvArg) -> None:
     (config,) = _load([name], workspace)
     terraform_binary()
     terraform = workflow.terraform_for(config, workspace)
-    console.print(environment_summary(config, terraform.outputs()))
+    _print_lines(environment_summary(config, terraform.outputs()))
 
 
 @app.command()
@@ -124,7 +128,7 @@ def destroy(
         result.plan_file.unlink(missing_ok=True)
         console.print(f"Nothing to destroy in {name}.")
         return
-    console.print(result.summary.table())
+    _print_lines(result.summary.lines())
     console.print(f"[bold]{result.summary.headline()}[/]")
     if not yes:
         if not sys.stdin.isatty():

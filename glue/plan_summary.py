@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from rich.table import Table
-
 ACTION_NAMES = {
     ("create",): "create",
     ("update",): "update",
@@ -17,6 +15,9 @@ ACTION_NAMES = {
     ("read",): "read",
     ("no-op",): "no-op",
 }
+
+
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,13 @@ class PlanSummary:
             f"{counts['replace']} to replace, {counts['delete']} to destroy."
         )
 
-    def table(self) -> Table:
-        table = Table(show_header=True, header_style="bold")
-        table.add_column("action")
-        table.add_column("resource")
-        for change in self.changes:
-            if change.action in {"no-op", "read"}:
-                continue
-            table.add_row(change.action, change.address)
-        return table
+    def lines(self) -> list[str]:
+        """One line per changing resource, with Terraform's symbols: + create, ~ update, -/+ replace, - delete."""
+        return [
+            f"  {SYMBOLS.get(change.action, '?'):>3} {change.address} ({change.action})"
+            for change in self.changes
+            if change.action not in {"no-op", "read"}
+        ]
 
 
 def summarize(plan: dict[str, Any]) -> PlanSummary:

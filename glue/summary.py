@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.table import Table
-
 from cdktf_app.config import EnvironmentConfig
 
 
-def environment_summary(config: EnvironmentConfig, outputs: Mapping[str, object]) -> Table:
+def environment_summary(config: EnvironmentConfig, outputs: Mapping[str, object]) -> list[str]:
+    """Lines a person reads after apply: what exists now and where."""
     where = "local emulator" if config.emulator else f"account {config.account_id}"
-    table = Table(title=f"{config.name}: what exists now ({where}, {config.region})", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value", overflow="fold")
+    lines = [f"{config.name}: what exists now ({where}, {config.region})"]
     if not outputs:
-        table.add_row("nothing", "no outputs: the environment is not applied (or was destroyed)")
-        return table
+        return [*lines, "  nothing: the environment is not applied (or was destroyed)"]
+    statements = outputs.get("seed_code_bucket_policy_statement_ids")
     denies = outputs.get("seed_code_conditional_denies_included")
-    statements = outputs.get("seed_code_bucket_policy_statement_ids") or []
-    table.add_row("seed-code bucket", f"s3://{outputs.get('seed_code_bucket_name')}")
-    table.add_row("encryption", f"SSE-KMS with bucket key, {outputs.get('seed_code_kms_key_alias')}")
-    table.add_row("KMS key", str(outputs.get("seed_code_kms_key_arn")))
-    table.add_row("bucket policy", ", ".join(str(sid) for sid in statements) if isinstance(statements, list) else "")
-    table.add_row(
-        "TLS / VPC-endpoint denies",
-        "in force"
-        if denies
-        else "left out (the emulator cannot evaluate policy conditions; real environments have them)",
-    )
-    return table
+    rows = [
+        ("seed-code bucket", f"s3://{outputs.get('seed_code_bucket_name')}"),
+        ("encryption", f"SSE-KMS with bucket key, key {outputs.get('seed_code_kms_key_alias')}"),
+        ("KMS key", str(outputs.get("seed_code_kms_key_arn"))),
+        ("bucket policy", ", ".join(map(str, statements)) if isinstance(statements, list) else "none"),
+        (
+            "TLS/VPC-endpoint denies",
+            "in force"
+            if denies
+            else "left out (the emulator cannot evaluate policy conditions; real environments have them)",
+        ),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return [*lines, *(f"  {label:<{width}}  {value}" for label, value in rows)]

@@ -67,7 +67,7 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     assert tags == config.default_tags
 
     second = workflow.plan(config, workspace, terraform)
-    assert not second.summary.has_changes, second.summary.table()
+    assert not second.summary.has_changes, second.summary.lines()
 
     # A versioned bucket holding several versions must still go away with destroy.
     for body in (b"one", b"two"):

@@ -22,12 +22,12 @@ def test_counts_each_kind_of_change() -> None:
     )
     assert summary.has_changes
     assert summary.headline() == "Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy."
-    assert [row for row in summary.table().columns[1].cells] == [
-        "aws_iam_role.e",
-        "aws_kms_key.c",
-        "aws_kms_key.d",
-        "aws_s3_bucket.a",
-        "aws_s3_bucket.b",
+    assert summary.lines() == [
+        "    - aws_iam_role.e (delete)",
+        "  -/+ aws_kms_key.c (replace)",
+        "  -/+ aws_kms_key.d (replace)",
+        "    + aws_s3_bucket.a (create)",
+        "    ~ aws_s3_bucket.b (update)",
     ]
 
 
