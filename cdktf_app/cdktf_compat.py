@@ -17,8 +17,6 @@ from cdktf import (
     TerraformHclModule,
     TerraformOutput,
     TerraformStack,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
     Testing,
 )
 from constructs import Construct
@@ -31,7 +29,5 @@ __all__ = [
     "TerraformHclModule",
     "TerraformOutput",
     "TerraformStack",
-    "TerraformVariable",
-    "TerraformVariableValidationConfig",
     "Testing",
 ]

@@ -13,40 +13,14 @@ from cdktf_app.cdktf_compat import (
     TerraformHclModule,
     TerraformOutput,
     TerraformStack,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
 )
 from cdktf_app.config import EnvironmentConfig
 from cdktf_app.paths import MODULES_DIR, stack_dir
+from cdktf_app.provider import EMULATOR_ENDPOINT_VARIABLE, emulator_endpoint_variable, emulator_provider_settings
 
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
 AWS_PROVIDER_VERSION = ">= 5.100, < 7"
 TERRAFORM_VERSION = ">= 1.11"
-# Every service the modules call; on the emulator each must point at it, so no call can leave the machine.
-EMULATED_SERVICES = (
-    "cloudformation",
-    "cloudwatch",
-    "codebuild",
-    "codeconnections",
-    "codepipeline",
-    "ec2",
-    "ecr",
-    "events",
-    "iam",
-    "kms",
-    "lambda",
-    "logs",
-    "organizations",
-    "s3",
-    "sagemaker",
-    "secretsmanager",
-    "servicecatalog",
-    "sns",
-    "sqs",
-    "ssm",
-    "sts",
-)
-LOOPBACK_URL = r"^http://(127\\.[0-9]+\\.[0-9]+\\.[0-9]+|localhost|\\[::1\\]):[0-9]{2,5}$"
 
 
 class EnvironmentStack(TerraformStack):
@@ -76,32 +50,8 @@ class EnvironmentStack(TerraformStack):
             "default_tags": [{"tags": config.default_tags}],
         }
         if config.emulator:
-            endpoint = TerraformVariable(
-                self,
-                "emulator_endpoint",
-                type="string",
-                description="URL of the local AWS emulator; set by the glue runner from the running emulator.",
-                validation=[
-                    TerraformVariableValidationConfig(
-                        condition=f'${{can(regex("{LOOPBACK_URL}", var.emulator_endpoint))}}',
-                        error_message="emulator_endpoint must be an http:// URL on the loopback interface.",
-                    )
-                ],
-            )
-            provider.update(
-                {
-                    "endpoints": [{service: endpoint.string_value for service in EMULATED_SERVICES}],
-                    "s3_use_path_style": True,
-                    "skip_credentials_validation": True,
-                    "skip_metadata_api_check": "true",
-                    "skip_region_validation": True,
-                    # The emulator answers sts:GetCallerIdentity, so allowed_account_ids is enforced here too.
-                    "skip_requesting_account_id": False,
-                    # Few retries: unimplemented emulator calls answer 500 and would be retried for minutes,
-                    # but its development web server sometimes drops a connection mid-response.
-                    "max_retries": 3,
-                }
-            )
+            self.add_override(f"variable.{EMULATOR_ENDPOINT_VARIABLE}", emulator_endpoint_variable())
+            provider.update(emulator_provider_settings(f"${{var.{EMULATOR_ENDPOINT_VARIABLE}}}"))
         else:
             provider["assume_role"] = [
                 {"role_arn": config.deploy_role_arn, "session_name": f"sagemaker-templates-{config.name}"}

@@ -156,7 +156,10 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
     console.print(f"  emulator at {running.endpoint} ({'started' if started else 'already running'})")
     plan(name)
     apply(name)
-    console.print(f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)")
+    console.print(
+        f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)",
+        soft_wrap=True,
+    )
 
 
 @app.command()

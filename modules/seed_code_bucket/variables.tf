@@ -79,6 +79,17 @@ variable "include_conditional_denies" {
   default     = true
 }
 
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which superseded seed-code versions are deleted (1-3650). Current versions are never expired."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && var.noncurrent_version_expiration_days <= 3650
+    error_message = "noncurrent_version_expiration_days must be between 1 and 3650."
+  }
+}
+
 variable "force_destroy" {
   description = "Let `terraform destroy` delete the bucket while it still holds objects and versions. Keep false for environments whose seed code must survive a mistaken destroy."
   type        = bool

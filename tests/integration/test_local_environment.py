@@ -34,7 +34,7 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
         workflow.apply(config, workspace, terraform)
 
     first = workflow.plan(config, workspace, terraform)
-    assert first.summary.counts["create"] == 8
+    assert first.summary.counts["create"] == 9
     assert first.plan_json.exists()
     workflow.apply(config, workspace, terraform)
 
@@ -59,6 +59,9 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
         "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True,
     }
+    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert lifecycle["Status"] == "Enabled"
+    assert lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"] == 365
     ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
@@ -73,7 +76,7 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     for body in (b"one", b"two"):
         s3.put_object(Bucket=bucket, Key="seed/model-build.zip", Body=body)
     destroy_plan = workflow.destroy_plan(config, workspace, terraform)
-    assert destroy_plan.summary.counts["delete"] == 8
+    assert destroy_plan.summary.counts["delete"] == 9
     workflow.destroy(destroy_plan, terraform)
     assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert terraform.outputs() == {}

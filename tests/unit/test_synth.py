@@ -13,7 +13,8 @@ from cdktf_app.app import build_app, synth
 from cdktf_app.cdktf_compat import Testing as CdktfTesting
 from cdktf_app.config import load_environment
 from cdktf_app.paths import ENVIRONMENTS_DIR, MODULES_DIR
-from cdktf_app.stack import EMULATED_SERVICES, EnvironmentStack
+from cdktf_app.provider import EMULATED_SERVICES
+from cdktf_app.stack import EnvironmentStack
 
 
 def _synth(name: str, outdir: Path) -> dict[str, Any]:
