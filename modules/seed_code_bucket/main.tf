@@ -3,7 +3,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 resource "aws_kms_key" "this" {
-  description             = "Encrypts the SageMaker project seed code in s3://${var.bucket_name}"
+  description             = coalesce(var.kms_key_description, "Encrypts the objects in s3://${var.bucket_name}")
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
   policy                  = data.aws_iam_policy_document.key.json
@@ -16,7 +16,7 @@ resource "aws_kms_alias" "this" {
 }
 
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_18:Seed code is read by Service Catalog launches; reads are audited through CloudTrail data events, not server access logs.
+  #checkov:skip=CKV_AWS_18:Server access logging is opt-in through var.access_log_bucket (aws_s3_bucket_logging below); otherwise CloudTrail data events audit reads.
   #checkov:skip=CKV_AWS_144:Seed code is rebuilt from its Git source by `make apply`; a replica in a second region adds nothing.
   #checkov:skip=CKV2_AWS_62:Nothing reacts to seed-code uploads; Terraform is the only writer.
   bucket        = var.bucket_name
@@ -25,8 +25,8 @@ resource "aws_s3_bucket" "this" {
 
   lifecycle {
     precondition {
-      condition     = !var.include_conditional_denies || length(var.allowed_vpc_endpoint_ids) > 0
-      error_message = "allowed_vpc_endpoint_ids is empty while include_conditional_denies is true: list the S3 endpoint ids, or (local emulator only) set include_conditional_denies = false."
+      condition     = !(var.include_conditional_denies && var.restrict_to_vpc_endpoints) || length(var.allowed_vpc_endpoint_ids) > 0
+      error_message = "allowed_vpc_endpoint_ids is empty while the bucket is restricted to VPC endpoints: list the S3 endpoint ids, set restrict_to_vpc_endpoints = false, or (local emulator only) include_conditional_denies = false."
     }
   }
 }
@@ -67,6 +67,14 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
       kms_master_key_id = aws_kms_key.this.arn
     }
   }
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  for_each = var.access_log_bucket == null ? {} : { (var.access_log_bucket) = coalesce(var.access_log_prefix, "${var.bucket_name}/") }
+
+  bucket        = aws_s3_bucket.this.id
+  target_bucket = each.key
+  target_prefix = each.value
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {

@@ -27,7 +27,7 @@ data "aws_iam_policy_document" "bucket" {
   }
 
   dynamic "statement" {
-    for_each = var.include_conditional_denies ? { deny_outside_vpc_endpoints = true } : {}
+    for_each = var.include_conditional_denies && var.restrict_to_vpc_endpoints ? { deny_outside_vpc_endpoints = true } : {}
     content {
       sid       = "DenyOutsideAllowedVpcEndpoints"
       effect    = "Deny"

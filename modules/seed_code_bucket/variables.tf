@@ -41,7 +41,7 @@ variable "kms_deletion_window_in_days" {
 }
 
 variable "allowed_vpc_endpoint_ids" {
-  description = "VPC endpoint ids through which the bucket may be reached. Requests arriving any other way are denied, except from exempt_principal_arns. Required when include_conditional_denies is true."
+  description = "VPC endpoint ids through which the bucket may be reached. Requests arriving any other way are denied, except from exempt_principal_arns. Required when restrict_to_vpc_endpoints and include_conditional_denies are true."
   type        = list(string)
   default     = []
 
@@ -73,8 +73,42 @@ variable "reader_principal_arns" {
   }
 }
 
+variable "restrict_to_vpc_endpoints" {
+  description = "Deny requests that do not come through allowed_vpc_endpoint_ids (exempt principals excepted). False only for buckets reached from outside any VPC, such as the Terraform state bucket."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_description" {
+  description = "Description of the bucket's KMS key. Defaults to one naming the bucket."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_description == null || length(coalesce(var.kms_key_description, "-")) <= 8192
+    error_message = "kms_key_description must be at most 8192 characters."
+  }
+}
+
+variable "access_log_bucket" {
+  description = "Name of an existing bucket that receives this bucket's S3 server access logs; null to leave access logging off (CloudTrail data events can audit instead)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_log_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.access_log_bucket, "-")))
+    error_message = "access_log_bucket must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)."
+  }
+}
+
+variable "access_log_prefix" {
+  description = "Key prefix for the access logs in access_log_bucket. Defaults to <bucket_name>/."
+  type        = string
+  default     = null
+}
+
 variable "include_conditional_denies" {
-  description = "Include the bucket-policy statements that deny non-TLS requests and requests not coming through allowed_vpc_endpoint_ids. Set false ONLY for the local emulator, which cannot evaluate policy conditions and would treat the denies as unconditional."
+  description = "Include the conditional deny statements of the bucket policy (non-TLS requests; requests not through allowed_vpc_endpoint_ids when restrict_to_vpc_endpoints). Set false ONLY for the local emulator, which cannot evaluate policy conditions and would treat the denies as unconditional."
   type        = bool
   default     = true
 }

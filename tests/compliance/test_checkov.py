@@ -1,4 +1,4 @@
-"""checkov (pinned, in .venv-checkov) on every module: no failed check, every skip with a reason."""
+"""checkov (pinned, in .venv-checkov) on every module and root: no failed check, every skip with a reason."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from glue import module_docs
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
-MODULES = module_docs.modules_in(MODULES_DIR)
+# Every module, and every plain-HCL root that provisions something.
+SCANNED = [*module_docs.modules_in(MODULES_DIR), REPO_ROOT / "terraform" / "bootstrap"]
 INSECURE = Path(__file__).parent / "fixtures" / "insecure_bucket"
 
 pytestmark = pytest.mark.compliance
@@ -33,9 +34,9 @@ def run_checkov(directory: Path) -> dict[str, Any]:
     return dict((report[0] if isinstance(report, list) else report)["results"])
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[module.name for module in MODULES])
-def test_module_passes_checkov(module: Path) -> None:
-    results = run_checkov(module)
+@pytest.mark.parametrize("directory", SCANNED, ids=[directory.name for directory in SCANNED])
+def test_terraform_passes_checkov(directory: Path) -> None:
+    results = run_checkov(directory)
     failed = sorted(
         f"{check['check_id']} {check['resource']}: {check['check_name']}" for check in results["failed_checks"]
     )

@@ -1,12 +1,13 @@
 """Shared plumbing for module tests: a per-worker copy of a tftest root, and `terraform test` runs.
 
-Copies keep parallel pytest workers from sharing a .terraform folder; the module source in the
-root's main.tf is rewritten to the module's absolute path. A test root holds only the module
+Copies keep parallel pytest workers from sharing a .terraform folder; relative module sources
+are rewritten to absolute paths. A test root holds only the module
 call and its own variables: the harness adds the emulator provider.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,26 +20,39 @@ import tftest
 from cdktf_app.paths import MODULES_DIR
 from cdktf_app.provider import emulator_test_root
 
-# How test roots refer to the module under test (tests/modules/<module>/fixture/main.tf).
-RELATIVE_MODULES = "../../../../modules/"
+LOCAL_SOURCE = re.compile(r'(\bsource\s*=\s*")(\.\.?/[^"]*)(")')
 
 
-def init_test_root(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Copy a test root to a temporary folder, point it at modules/, add the emulator's provider and
-    `emulator_endpoint` variable (cdktf_app/provider.py), run init once; return the tftest handle."""
-    root = tmp_path_factory.mktemp(fixture_dir.parent.name)
-    for source in fixture_dir.glob("*.tf"):
-        (root / source.name).write_text(source.read_text().replace(f'"{RELATIVE_MODULES}', f'"{MODULES_DIR}/'))
-    (root / "emulator_provider.tf.json").write_bytes(orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2))
+def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory, add_emulator_provider: bool = True) -> Any:
+    """Copy a Terraform root to a temporary folder (local module sources made absolute), add the
+    emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py) unless the root
+    brings its own, run init once; return the tftest handle."""
+    root = tmp_path_factory.mktemp(root_dir.parent.name if root_dir.name == "fixture" else root_dir.name)
+    copy_root(root_dir, root)
+    if add_emulator_provider:
+        provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
+        (root / "emulator_provider.tf.json").write_bytes(provider)
     handle = tftest.TerraformTest(root)
     handle.setup(cleanup_on_exit=True)
     return handle
 
 
-def run_module_terraform_test(module_name: str, tmp_path: Path) -> str:
-    """`terraform test` in a copy of modules/<module_name>; return its output, fail the test on failure."""
+def copy_root(source_dir: Path, target: Path) -> None:
+    """Copy a Terraform root or module (no .terraform) with its relative module sources made absolute."""
+    shutil.copytree(source_dir, target, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"), dirs_exist_ok=True)
+    for path in target.rglob("*.tf"):
+        path.write_text(_absolute_sources(path.read_text(), (source_dir / path.relative_to(target)).parent))
+
+
+def _absolute_sources(text: str, base: Path) -> str:
+    return LOCAL_SOURCE.sub(lambda match: f"{match[1]}{(base / match[2]).resolve()}{match[3]}", text)
+
+
+def run_module_terraform_test(module_name: str, tmp_path: Path, source_dir: Path | None = None) -> str:
+    """`terraform test` in a copy of modules/<module_name> (or of source_dir); return its output,
+    fail the test on failure."""
     module = tmp_path / module_name
-    shutil.copytree(MODULES_DIR / module_name, module, ignore=shutil.ignore_patterns(".terraform*"))
+    copy_root(source_dir or MODULES_DIR / module_name, module)
     init = ["terraform", "init", "-backend=false", "-input=false", "-no-color"]
     subprocess.run(init, cwd=module, check=True, capture_output=True)
     result = subprocess.run(["terraform", "test", "-no-color"], cwd=module, capture_output=True, text=True, check=False)

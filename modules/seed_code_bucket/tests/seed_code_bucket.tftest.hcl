@@ -95,3 +95,39 @@ run "rejects_a_non_iam_exempt_principal" {
 
   expect_failures = [var.exempt_principal_arns]
 }
+
+run "state_bucket_shape_keeps_tls_deny_without_endpoints" {
+  command = plan
+
+  variables {
+    restrict_to_vpc_endpoints = false
+    allowed_vpc_endpoint_ids  = []
+  }
+
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["DenyInsecureTransport", "AllowSeedCodeRead"]
+    error_message = "Without the endpoint restriction the TLS deny must stay and the endpoint deny must go."
+  }
+}
+
+run "access_logging_is_opt_in" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_logging.this) == 0
+    error_message = "No access logging unless a log bucket is given."
+  }
+}
+
+run "access_logging_goes_to_the_given_bucket" {
+  command = plan
+
+  variables {
+    access_log_bucket = "central-access-logs-111122223333"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this["central-access-logs-111122223333"].target_prefix == "seed-code-unit-test/"
+    error_message = "Logs go to the given bucket under <bucket_name>/."
+  }
+}
