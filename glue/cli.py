@@ -13,7 +13,7 @@ from glue import emulator, module_docs, workflow
 from glue.errors import UserError
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
-from glue.terraform import TerraformError, terraform_binary
+from glue.terraform import Terraform, TerraformError, terraform_binary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 emulator_app = typer.Typer(no_args_is_help=True, help="Start, stop or show the local AWS emulator (moto server).")
@@ -66,17 +66,27 @@ def synth(names: EnvList = None) -> None:
         console.print(f"  {path.relative_to(REPO_ROOT) / 'cdk.tf.json'}")
 
 
+def _connect(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, Terraform]:
+    """Validate the environment and the tools, then a Terraform runner for its stack (emulator checked)."""
+    (config,) = _load([name], workspace)
+    terraform_binary()
+    return config, workflow.terraform_for(config, workspace)
+
+
+def _synthesized_and_initialized(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, Terraform]:
+    config, terraform = _connect(name, workspace)
+    with step(f"Synthesizing {name}"):
+        workflow.synthesize([config], workspace)
+    with step(f"terraform init ({name})"):
+        workflow.init(config, workspace, terraform)
+    return config, terraform
+
+
 @app.command()
 def plan(name: EnvArg) -> None:
     """Synthesize, init and plan one environment: writes tfplan and plan.json in its stack folder."""
     workspace = workflow.Workspace()
-    (config,) = _load([name], workspace)
-    terraform_binary()
-    with step(f"Synthesizing {name}"):
-        workflow.synthesize([config], workspace)
-    terraform = workflow.terraform_for(config, workspace)
-    with step(f"terraform init ({name})"):
-        workflow.init(config, workspace, terraform)
+    config, terraform = _synthesized_and_initialized(name, workspace)
     with step(f"terraform plan ({name})"):
         result = workflow.plan(config, workspace, terraform)
     _print_lines(result.summary.lines())
@@ -90,9 +100,7 @@ def plan(name: EnvArg) -> None:
 def apply(name: EnvArg) -> None:
     """Apply the saved plan of one environment (never a new one)."""
     workspace = workflow.Workspace()
-    (config,) = _load([name], workspace)
-    terraform_binary()
-    terraform = workflow.terraform_for(config, workspace)
+    config, terraform = _connect(name, workspace)
     with step(f"terraform apply of the saved plan ({name})"):
         workflow.apply(config, workspace, terraform)
     _print_lines(environment_summary(config, terraform.outputs()))
@@ -101,10 +109,7 @@ def apply(name: EnvArg) -> None:
 @app.command()
 def output(name: EnvArg) -> None:
     """Show what exists in one environment now, from its Terraform outputs."""
-    workspace = workflow.Workspace()
-    (config,) = _load([name], workspace)
-    terraform_binary()
-    terraform = workflow.terraform_for(config, workspace)
+    config, terraform = _connect(name, workflow.Workspace())
     _print_lines(environment_summary(config, terraform.outputs()))
 
 
@@ -115,13 +120,7 @@ def destroy(
 ) -> None:
     """Plan the destruction of one environment, show it, confirm, then destroy."""
     workspace = workflow.Workspace()
-    (config,) = _load([name], workspace)
-    terraform_binary()
-    with step(f"Synthesizing {name}"):
-        workflow.synthesize([config], workspace)
-    terraform = workflow.terraform_for(config, workspace)
-    with step(f"terraform init ({name})"):
-        workflow.init(config, workspace, terraform)
+    config, terraform = _synthesized_and_initialized(name, workspace)
     with step(f"terraform plan -destroy ({name})"):
         result = workflow.destroy_plan(config, workspace, terraform)
     if not result.summary.has_changes:
