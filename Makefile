@@ -94,6 +94,10 @@ demo: setup ## the main job on the embedded default: emulator up, synth, plan, a
 config-check: setup ## validate every environments/*.yaml (file, field and allowed values on error)
 	@$(GLUE) config-check
 
+.PHONY: schema
+schema: setup ## write environments/environment.schema.json (editor completion for environment files)
+	@$(GLUE) schema
+
 .PHONY: synth
 synth: setup ## synthesize every environment into cdktf.out/stacks/<env>/
 	@$(GLUE) synth

@@ -156,6 +156,17 @@ class EnvironmentConfig(StrictModel):
         return {key: requirement.value for key, requirement in sorted(self.required_tags.items())}
 
 
+SCHEMA_FILE_NAME = "environment.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of an environment file, for editor completion (yaml-language-server)."""
+    schema = EnvironmentConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "SageMaker project templates: environment file"
+    return schema
+
+
 def _arn_account(arn: str) -> str:
     return arn.split(":")[4]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
+import orjson
 import typer
 
-from cdktf_app.config import ConfigError, EnvironmentConfig, available_environments
+from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, EnvironmentConfig, available_environments, json_schema
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from glue import emulator, module_docs, workflow
 from glue.errors import UserError
@@ -159,6 +160,26 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
         f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)",
         soft_wrap=True,
     )
+
+
+@app.command()
+def schema(
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail (exit 1) when the committed schema is out of date")
+    ] = False,
+) -> None:
+    """Write environments/environment.schema.json (JSON Schema of environment files) for editor completion."""
+    workspace = workflow.Workspace()
+    target = workspace.environments_dir / SCHEMA_FILE_NAME
+    fresh = orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    if check:
+        if not target.exists() or target.read_bytes() != fresh:
+            err_console.print(f"error: {target.name} is out of date; run `make schema`", markup=False)
+            raise typer.Exit(1)
+        console.print(f"{target.name} is up to date")
+        return
+    target.write_bytes(fresh)
+    console.print(f"wrote {target.relative_to(REPO_ROOT)}")
 
 
 @app.command()

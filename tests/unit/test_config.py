@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema
+import orjson
 import pytest
+import yaml
 
-from cdktf_app.config import ConfigError, available_environments, load_environment
+from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, available_environments, json_schema, load_environment
 from cdktf_app.paths import ENVIRONMENTS_DIR
 from tests.conftest import write_environment
 
@@ -161,3 +164,13 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     write_environment(tmp_path, "bad", "- a\n- b\n")
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_environment("bad", tmp_path)
+
+
+def test_committed_json_schema_is_current_and_accepts_the_shipped_files() -> None:
+    committed = orjson.loads((ENVIRONMENTS_DIR / SCHEMA_FILE_NAME).read_bytes())
+    assert committed == json_schema(), "environments/environment.schema.json is stale: run `make schema`"
+    for name in available_environments(ENVIRONMENTS_DIR):
+        jsonschema.validate(yaml.safe_load((ENVIRONMENTS_DIR / f"{name}.yaml").read_text()), committed)
+    with pytest.raises(jsonschema.ValidationError, match="colour"):
+        document = yaml.safe_load((ENVIRONMENTS_DIR / "local.yaml").read_text())
+        jsonschema.validate({**document, "colour": "blue"}, committed)
