@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,20 @@ def run_module_terraform_test(module_name: str, tmp_path: Path, source_dir: Path
     assert result.returncode == 0, output
     assert " 0 failed" in result.stdout and "passed" in result.stdout, output
     return output
+
+
+@dataclass(frozen=True)
+class ModuleRoot:
+    """An initialised test root (tests/modules/<module>/fixture) and the emulator it plans against."""
+
+    tf: Any
+    endpoint: str
+
+    def plan(self, module_inputs: dict[str, Any]) -> Any:
+        """A real plan of the module with these inputs (the root's var.module_inputs)."""
+        return self.tf.plan(output=True, tf_vars={"emulator_endpoint": self.endpoint, "module_inputs": module_inputs})
+
+
+def inventories(test_file: str) -> list[Path]:
+    """The YAML inventories beside a test module."""
+    return sorted(Path(test_file).parent.glob("*.yaml"))

@@ -3,44 +3,32 @@ plus the module's own offline `terraform test` suite (validation and policy shap
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from glue import emulator
-from tests.modules.harness import init_test_root, run_module_terraform_test
+from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
-INVENTORIES = sorted(HERE.glob("*.yaml"))
+INVENTORIES = inventories(__file__)
 
 pytestmark = pytest.mark.module
 
 
-@pytest.fixture(scope="module")
-def fixture_root(
-    running_emulator: emulator.RunningEmulator, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Any, str]]:
-    yield init_test_root(HERE / "fixture", tmp_path_factory), running_emulator.endpoint
-
-
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
-def test_plan_matches_inventory(fixture_root: tuple[Any, str], inventory_path: Path) -> None:
-    tf, endpoint = fixture_root
+def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
     inventory = load_inventory(inventory_path)
-    plan = tf.plan(output=True, tf_vars={"emulator_endpoint": endpoint, "module_inputs": inventory["variables"]})
+    plan = module_root.plan(inventory["variables"])
     problems = check_inventory(inventory, plan)
     assert not problems, "\n".join(problems)
 
 
-def test_inventory_check_reports_a_mismatch(fixture_root: tuple[Any, str]) -> None:
+def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    tf, endpoint = fixture_root
     inventory = load_inventory(HERE / "enforced.yaml")
     variables = {**inventory["variables"], "include_conditional_denies": False}
-    plan = tf.plan(output=True, tf_vars={"emulator_endpoint": endpoint, "module_inputs": variables})
+    plan = module_root.plan(variables)
     problems = check_inventory(inventory, plan)
     assert any("DenyInsecureTransport" in problem for problem in problems)
     assert any("DenyOutsideAllowedVpcEndpoints" in problem for problem in problems)

@@ -1,0 +1,54 @@
+"""modules/s3_template_publication: real plans against the emulator, checked with YAML inventories,
+plus the module's own offline `terraform test` suite (validations, object tags, CORS, key choice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
+from tests.modules.inventory import check_inventory, load_inventory
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+INVENTORIES = inventories(__file__)
+
+pytestmark = pytest.mark.module
+
+
+def module_inputs(variables: dict[str, Any]) -> dict[str, Any]:
+    """The inventory's variables, with each template's source_path made absolute (under templates/):
+    the harness runs the test root from a temporary copy."""
+    templates = {
+        name: {**template, "source_path": str(TEMPLATES / template["source_path"])}
+        for name, template in (variables.get("templates") or {}).items()
+    }
+    return {**variables, "templates": templates}
+
+
+@pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
+def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
+    inventory = load_inventory(inventory_path)
+    variables = module_inputs(inventory["variables"])
+    plan = module_root.plan(variables)
+    problems = check_inventory(inventory, plan)
+    assert not problems, "\n".join(problems)
+
+
+def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
+    """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
+    inventory = load_inventory(HERE / "existing_key.yaml")
+    variables = module_inputs({**inventory["variables"], "include_conditional_denies": False, "key_prefix": "other/"})
+    plan = module_root.plan(variables)
+    problems = check_inventory(inventory, plan)
+    assert any("DenyInsecureTransport" in problem for problem in problems)
+    assert any("other/model-build.yaml" in problem for problem in problems)
+
+
+def test_module_terraform_test_suite(tmp_path: Path) -> None:
+    """`terraform test` in the module: offline plans (validations, precondition, tags, CORS, key choice)."""
+    output = run_module_terraform_test("s3_template_publication", tmp_path)
+    assert 'run "templates_are_tagged_for_studio_and_encrypted"... pass' in output
+    assert 'run "rejects_an_any_origin_cors_rule"... pass' in output

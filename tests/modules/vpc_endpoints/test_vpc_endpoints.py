@@ -1,0 +1,42 @@
+"""modules/vpc_endpoints: real plans against the emulator (in a VPC made by the test root), checked
+with YAML inventories, plus the module's own offline `terraform test` suite (validations, shapes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
+from tests.modules.inventory import check_inventory, load_inventory
+
+HERE = Path(__file__).parent
+INVENTORIES = inventories(__file__)
+
+pytestmark = pytest.mark.module
+
+
+@pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
+def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
+    inventory = load_inventory(inventory_path)
+    plan = module_root.plan(inventory["variables"])
+    problems = check_inventory(inventory, plan)
+    assert not problems, "\n".join(problems)
+
+
+def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
+    """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
+    inventory = load_inventory(HERE / "default_services.yaml")
+    variables = {**inventory["variables"], "interface_services": ["sagemaker.api", "sagemaker.runtime"]}
+    plan = module_root.plan(variables)
+    problems = check_inventory(inventory, plan)
+    assert any('interface["sagemaker.studio"]: not in the plan' in problem for problem in problems)
+    assert any("aws_vpc_endpoint: 3 planned, expected 17" in problem for problem in problems)
+    assert any("AllowEcrImageLayers" in problem for problem in problems)
+
+
+def test_module_terraform_test_suite(tmp_path: Path) -> None:
+    """`terraform test` in the module: offline plans (validations, precondition, endpoint and rule shapes)."""
+    output = run_module_terraform_test("vpc_endpoints", tmp_path)
+    assert 'run "security_group_admits_only_https_from_the_vpc"... pass' in output
+    assert 'run "rejects_the_whole_internet"... pass' in output
