@@ -1,16 +1,16 @@
 output "bucket_name" {
   description = "Name of the template bucket."
-  value       = aws_s3_bucket.this.id
+  value       = module.bucket.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the template bucket."
-  value       = aws_s3_bucket.this.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the bucket and the templates (created here, or the given kms_key_arn)."
-  value       = local.kms_key_arn
+  description = "ARN of the customer-managed KMS key that encrypts the bucket and the templates."
+  value       = module.bucket.kms_key_arn
 }
 
 output "template_object_keys" {
@@ -40,5 +40,5 @@ output "sagemaker_domain_tags" {
 
 output "bucket_policy_statement_ids" {
   description = "Sids of the statements in the bucket policy, to show which restrictions are in force."
-  value       = [for statement in jsondecode(aws_s3_bucket_policy.this.policy).Statement : statement.Sid]
+  value       = module.bucket.bucket_policy_statement_ids
 }

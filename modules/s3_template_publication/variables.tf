@@ -54,25 +54,8 @@ variable "key_prefix" {
   }
 }
 
-variable "create_kms_key" {
-  description = "Create a customer-managed KMS key (with rotation) for the bucket. Set false and give kms_key_arn to use an existing key."
-  type        = bool
-  default     = true
-}
-
-variable "kms_key_arn" {
-  description = "ARN of an existing customer-managed KMS key to encrypt the bucket and templates with, when create_kms_key is false. Its key policy must let the template readers decrypt through S3."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias or a key id)."
-  }
-}
-
 variable "kms_key_alias" {
-  description = "Alias for the created KMS key, without the alias/ prefix. Defaults to <bucket_name>. Ignored when create_kms_key is false."
+  description = "Alias for the bucket's customer-managed KMS key, without the alias/ prefix. Defaults to <bucket_name>."
   type        = string
   default     = null
 
@@ -88,7 +71,7 @@ variable "kms_key_alias" {
 }
 
 variable "kms_deletion_window_in_days" {
-  description = "Days KMS waits before deleting the created key after the module is destroyed (7-30)."
+  description = "Days KMS waits before deleting the bucket's key after the module is destroyed (7-30)."
   type        = number
   default     = 30
 
@@ -115,7 +98,7 @@ variable "cors_allowed_origins" {
 }
 
 variable "reader_principal_arns" {
-  description = "IAM principal ARNs (the SageMaker domain's execution roles, the projects' launch role) granted read access to the templates and their tags, and decrypt through S3 with the created key. Defaults to the account root, delegating to IAM policies."
+  description = "IAM principal ARNs (the SageMaker domain's execution roles, the projects' launch role) granted read access to the templates and their tags, and decrypt through S3 with the bucket's key. Defaults to the account root, delegating to IAM policies."
   type        = list(string)
   default     = []
 

@@ -57,10 +57,12 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
+  # Readers get and list the objects and read their tags (SageMaker Studio decides from the
+  # tags which project templates to show).
   statement {
-    sid       = "AllowSeedCodeRead"
+    sid       = "AllowRead"
     effect    = "Allow"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"]
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:ListBucket", "s3:GetBucketLocation"]
     resources = local.bucket_and_objects
 
     principals {
@@ -89,7 +91,7 @@ data "aws_iam_policy_document" "key" {
   dynamic "statement" {
     for_each = length(var.reader_principal_arns) > 0 ? { readers = var.reader_principal_arns } : {}
     content {
-      sid       = "SeedCodeReadersDecryptThroughS3"
+      sid       = "ReadersDecryptThroughS3"
       effect    = "Allow"
       actions   = ["kms:Decrypt", "kms:DescribeKey"]
       resources = ["*"]

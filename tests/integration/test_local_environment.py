@@ -65,7 +65,7 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowSeedCodeRead"]
+    assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowRead"]
     tags = {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
     assert tags == config.default_tags
 

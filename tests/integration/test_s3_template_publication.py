@@ -61,7 +61,7 @@ def test_template_publication_apply_read_back_destroy(
         assert outputs["template_urls"]["model-build"] == (
             f"https://{BUCKET}.s3.us-east-1.amazonaws.com/templates/model-build.yaml"
         )
-        assert outputs["bucket_policy_statement_ids"] == ["AllowTemplateRead"]
+        assert outputs["bucket_policy_statement_ids"] == ["AllowRead"]
         key_arn = str(outputs["kms_key_arn"])
         key_id = key_arn.rsplit("/", 1)[1]
         assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyManager"] == "CUSTOMER"
@@ -83,7 +83,7 @@ def test_template_publication_apply_read_back_destroy(
         assert sorted(cors["AllowedMethods"]) == ["GET", "HEAD"]
         assert cors["AllowedOrigins"] == ["https://*.sagemaker.aws"]
         policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
-        assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowTemplateRead"]
+        assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowRead"]
 
         keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="templates/")["Contents"]}
         assert keys == {"templates/model-build.yaml", "templates/model-deploy.yaml"}

@@ -1,7 +1,8 @@
 """Shared plumbing for module tests: a per-worker copy of a tftest root, and `terraform test` runs.
 
-Copies keep parallel pytest workers from sharing a .terraform folder; relative module sources
-are rewritten to absolute paths. A test root holds only the module
+Copies keep parallel pytest workers from sharing a .terraform folder. Test roots keep their
+relative module sources (a link to modules/ sits where the repository has it); module copies
+for `terraform test` get absolute sources instead. A test root holds only the module
 call and its own variables: the harness adds the emulator provider.
 """
 
@@ -18,18 +19,23 @@ import orjson
 import pytest
 import tftest
 
-from cdktf_app.paths import MODULES_DIR
+from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from cdktf_app.provider import emulator_test_root
 
 LOCAL_SOURCE = re.compile(r'(\bsource\s*=\s*")(\.\.?/[^"]*)(")')
 
 
 def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory, add_emulator_provider: bool = True) -> Any:
-    """Copy a Terraform root to a temporary folder (local module sources made absolute), add the
-    emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py) unless the root
-    brings its own, run init once; return the tftest handle."""
-    root = tmp_path_factory.mktemp(root_dir.parent.name if root_dir.name == "fixture" else root_dir.name)
-    copy_root(root_dir, root)
+    """Copy a Terraform root to a temporary folder at the same place relative to a link to modules/,
+    so that relative module sources (also modules that call sibling modules) resolve as in the
+    repository; add the emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py)
+    unless the root brings its own; run init once; return the tftest handle."""
+    base = tmp_path_factory.mktemp(root_dir.parent.name if root_dir.name == "fixture" else root_dir.name)
+    (base / MODULES_DIR.name).symlink_to(MODULES_DIR, target_is_directory=True)
+    root = base / root_dir.resolve().relative_to(REPO_ROOT)
+    root.mkdir(parents=True)
+    for path in [*root_dir.glob("*.tf"), *root_dir.glob(".terraform.lock.hcl")]:
+        shutil.copy(path, root / path.name)
     if add_emulator_provider:
         provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
         (root / "emulator_provider.tf.json").write_bytes(provider)

@@ -1,5 +1,13 @@
 # Offline plan tests: a real AWS provider with dummy credentials that never calls AWS
-# (the one data source that would, aws_caller_identity, is overridden).
+# (the one data source that would, aws_caller_identity in module.bucket, is overridden).
+#
+# The bucket, its key and their policies are module.bucket (modules/seed_code_bucket), whose
+# resources a `terraform test` assertion here cannot reach. Their inner shape (rotation and
+# alias, versioning, lifecycle, SSE-KMS, public access block, ownership, the policy statements
+# and the key policy's ReadersDecryptThroughS3) is covered by seed_code_bucket's own tests and,
+# for this module's settings, by the inventories in tests/modules/s3_template_publication/.
+# Here: what this module passes to module.bucket, seen through its outputs, and this module's
+# own resources (template objects, CORS), outputs and validations.
 
 provider "aws" {
   region                      = "eu-west-1"
@@ -11,7 +19,7 @@ provider "aws" {
 }
 
 override_data {
-  target = data.aws_caller_identity.current
+  target = module.bucket.data.aws_caller_identity.current
   values = {
     account_id = "111122223333"
   }
@@ -52,8 +60,8 @@ run "templates_are_tagged_for_studio_and_encrypted" {
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation && length(aws_kms_alias.this) == 1
-    error_message = "A created key must rotate and have an alias."
+    condition     = aws_s3_object.template["model-build"].bucket_key_enabled && aws_s3_object.template["model-build"].content_type == "application/yaml"
+    error_message = "Templates must be stored as YAML with the bucket key."
   }
 
   assert {
@@ -85,29 +93,38 @@ run "bucket_is_locked_down" {
   command = plan
 
   assert {
-    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["DenyInsecureTransport", "AllowTemplateRead"]
-    error_message = "The bucket policy must deny non-TLS requests and grant reads to the readers."
+    condition     = module.bucket.bucket_policy_statement_ids == ["DenyInsecureTransport", "AllowRead"] && output.bucket_policy_statement_ids == module.bucket.bucket_policy_statement_ids
+    error_message = "The bucket policy must deny non-TLS requests and grant reads to the readers, and no VPC-endpoint deny (Studio reads from the browser)."
   }
 
   assert {
-    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
-    error_message = "ACLs must be off."
+    condition     = module.bucket.conditional_denies_included
+    error_message = "The TLS-only deny must be in force by default."
+  }
+}
+
+run "templates_use_the_bucket_key" {
+  # Apply-time values (the key ARN) are unknown in a plan: override the bucket's key so the
+  # wiring from module.bucket to the template objects can be compared.
+  command = plan
+
+  override_resource {
+    target          = module.bucket.aws_kms_key.this
+    override_during = plan
+    values = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
   }
 
   assert {
-    condition = (aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.block_public_policy
-    && aws_s3_bucket_public_access_block.this.ignore_public_acls && aws_s3_bucket_public_access_block.this.restrict_public_buckets)
-    error_message = "All four public-access-block flags must be on."
+    condition     = module.bucket.kms_key_arn == "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "The override must reach module.bucket's key."
   }
 
   assert {
-    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
-    error_message = "The bucket must default to SSE-KMS."
-  }
-
-  assert {
-    condition     = contains([for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s.Sid], "TemplateReadersDecryptThroughS3")
-    error_message = "Readers must be able to decrypt through S3."
+    condition     = aws_s3_object.template["model-build"].kms_key_id == module.bucket.kms_key_arn && output.kms_key_arn == module.bucket.kms_key_arn
+    error_message = "Templates must be encrypted with the bucket's key."
   }
 }
 
@@ -119,44 +136,27 @@ run "emulator_mode_leaves_only_the_tls_deny_out" {
   }
 
   assert {
-    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["AllowTemplateRead"]
+    condition     = module.bucket.bucket_policy_statement_ids == ["AllowRead"]
     error_message = "Without conditional denies only the read grant may remain."
+  }
+
+  assert {
+    condition     = !module.bucket.conditional_denies_included
+    error_message = "Emulator mode must be reported."
   }
 }
 
-run "an_existing_key_replaces_the_created_one" {
+run "an_empty_key_prefix_means_the_bucket_root" {
   command = plan
 
   variables {
-    create_kms_key = false
-    kms_key_arn    = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    key_prefix     = ""
-  }
-
-  assert {
-    condition     = length(aws_kms_key.this) == 0 && length(aws_kms_alias.this) == 0
-    error_message = "No key may be created when an existing one is given."
-  }
-
-  assert {
-    condition     = aws_s3_object.template["model-build"].kms_key_id == var.kms_key_arn && output.kms_key_arn == var.kms_key_arn
-    error_message = "Templates must be encrypted with the given key."
+    key_prefix = ""
   }
 
   assert {
     condition     = output.templates_location == "s3://templates-unit-test/" && aws_s3_object.template["model-build"].key == "model-build.yaml"
     error_message = "An empty key_prefix means the bucket root."
   }
-}
-
-run "needs_exactly_one_key" {
-  command = plan
-
-  variables {
-    create_kms_key = false
-  }
-
-  expect_failures = [aws_s3_bucket.this]
 }
 
 run "rejects_a_bucket_name_over_63_characters" {
@@ -215,15 +215,14 @@ run "rejects_an_any_origin_cors_rule" {
   expect_failures = [var.cors_allowed_origins]
 }
 
-run "rejects_a_key_alias_instead_of_a_key_arn" {
+run "rejects_a_reserved_aws_key_alias" {
   command = plan
 
   variables {
-    create_kms_key = false
-    kms_key_arn    = "arn:aws:kms:eu-west-1:111122223333:alias/templates"
+    kms_key_alias = "aws/templates"
   }
 
-  expect_failures = [var.kms_key_arn]
+  expect_failures = [var.kms_key_alias]
 }
 
 run "rejects_a_key_prefix_with_a_leading_slash" {

@@ -51,7 +51,7 @@ run "emulator_mode_leaves_only_the_conditional_denies_out" {
   }
 
   assert {
-    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["AllowSeedCodeRead"]
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["AllowRead"]
     error_message = "Without conditional denies only the read grant may remain."
   }
 }
@@ -105,7 +105,7 @@ run "state_bucket_shape_keeps_tls_deny_without_endpoints" {
   }
 
   assert {
-    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["DenyInsecureTransport", "AllowSeedCodeRead"]
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.bucket.json).Statement : s.Sid] == ["DenyInsecureTransport", "AllowRead"]
     error_message = "Without the endpoint restriction the TLS deny must stay and the endpoint deny must go."
   }
 }

@@ -1,5 +1,6 @@
 """modules/s3_template_publication: real plans against the emulator, checked with YAML inventories,
-plus the module's own offline `terraform test` suite (validations, object tags, CORS, key choice)."""
+plus the module's own offline `terraform test` suite (validations, object tags, CORS, what it passes to
+module.bucket)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "existing_key.yaml")
+    inventory = load_inventory(HERE / "enforced.yaml")
     variables = module_inputs({**inventory["variables"], "include_conditional_denies": False, "key_prefix": "other/"})
     plan = module_root.plan(variables)
     problems = check_inventory(inventory, plan)
@@ -48,7 +49,7 @@ def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
 
 
 def test_module_terraform_test_suite(tmp_path: Path) -> None:
-    """`terraform test` in the module: offline plans (validations, precondition, tags, CORS, key choice)."""
+    """`terraform test` in the module: offline plans (validations, tags, CORS, module.bucket outputs)."""
     output = run_module_terraform_test("s3_template_publication", tmp_path)
     assert 'run "templates_are_tagged_for_studio_and_encrypted"... pass' in output
     assert 'run "rejects_an_any_origin_cors_rule"... pass' in output
