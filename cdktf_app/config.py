@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from cdktf_app.config_sections import (
+    PRODUCT_KEY,
+    SECTION_PATTERN_MEANING,
+    STAGE_NAME,
+    TEAM_NAME,
+    NetworkConfig,
+    PortfolioConfig,
+    ProductConfig,
+    StageConfig,
+    StrictModel,
+    TeamConfig,
+)
 
 ENVIRONMENT_NAME = r"^[a-z][a-z0-9-]{1,19}$"
 ACCOUNT_ID = r"^[0-9]{12}$"
@@ -36,15 +50,15 @@ PATTERN_MEANING = {
     VPCE_ID: "a VPC endpoint id such as vpce-0123456789abcdef0",
     TAG_KEY: "1-128 letters, digits, spaces and _.:/=+-@",
     BUCKET_PREFIX: "1-21 lowercase letters, digits and hyphens, starting with a letter or digit",
+    **SECTION_PATTERN_MEANING,
 }
+
+
+PublishMode = Literal["service_catalog", "s3", "both"]
 
 
 class ConfigError(Exception):
     """A configuration file is missing or invalid; the message is ready for the user."""
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 AccountId = Annotated[str, Field(pattern=ACCOUNT_ID, description="12-digit AWS account id, quoted")]
@@ -125,6 +139,21 @@ class EnvironmentConfig(StrictModel):
     backend: Backend
     required_tags: dict[Annotated[str, Field(pattern=TAG_KEY)], TagRequirement] = Field(min_length=1)
     seed_code_bucket: SeedCodeBucketConfig = Field(default_factory=SeedCodeBucketConfig)
+    name_prefix: str = Field(
+        default="smt", pattern=r"^[a-z][a-z0-9-]{1,15}$", description="Prefix of role, policy and portfolio names"
+    )
+    network: NetworkConfig | None = Field(
+        default=None, description="VPC (existing or created) and its endpoints; left out: no VPC resources"
+    )
+    stages: dict[Annotated[str, Field(pattern=STAGE_NAME)], StageConfig] = Field(
+        default_factory=dict, description="Deployment stages in order, each with its target account"
+    )
+    teams: dict[Annotated[str, Field(pattern=TEAM_NAME)], TeamConfig] = Field(default_factory=dict)
+    products: dict[Annotated[str, Field(pattern=PRODUCT_KEY)], ProductConfig] = Field(default_factory=dict)
+    publish_mode: PublishMode = Field(
+        default="both", description="service_catalog (portfolio products), s3 (template objects in S3), or both"
+    )
+    portfolio: PortfolioConfig = Field(default_factory=PortfolioConfig)
 
     @field_validator("required_tags")
     @classmethod
@@ -155,6 +184,22 @@ class EnvironmentConfig(StrictModel):
     def default_tags(self) -> dict[str, str]:
         return {key: requirement.value for key, requirement in sorted(self.required_tags.items())}
 
+    @property
+    def publishes_to_service_catalog(self) -> bool:
+        return self.publish_mode in ("service_catalog", "both")
+
+    @property
+    def publishes_to_s3(self) -> bool:
+        return self.publish_mode in ("s3", "both")
+
+    @property
+    def resource_prefix(self) -> str:
+        """Prefix of the names of the environment's IAM roles, policies and endpoints (smt-dev)."""
+        return f"{self.name_prefix}-{self.name}"
+
+    def stage_account(self, stage: str) -> str:
+        return self.stages[stage].account_id or self.account_id
+
 
 SCHEMA_FILE_NAME = "environment.schema.json"
 
@@ -173,6 +218,17 @@ def _arn_account(arn: str) -> str:
 
 def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
     """Rules that span several fields, as (field path, message) pairs."""
+    return [
+        *_target_problems(config),
+        *_stage_problems(config),
+        *_reference_problems(config),
+        *_name_length_problems(config),
+        *_network_problems(config),
+        *_bucket_name_problems(config),
+    ]
+
+
+def _target_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if config.emulator:
         if config.account_id != EMULATOR_ACCOUNT_ID:
@@ -185,6 +241,14 @@ def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
             problems.append(
                 ("deploy_role_arn", "must be left out when emulator is true (the emulator takes dummy credentials)")
             )
+        if config.publishes_to_service_catalog:
+            problems.append(
+                (
+                    "publish_mode",
+                    f"{config.publish_mode!r} is not possible on the emulator, which lacks Service Catalog products, "
+                    "constraints and associations: use 's3' (Service Catalog is covered by plan-level tests)",
+                )
+            )
     else:
         if config.deploy_role_arn is None:
             problems.append(("deploy_role_arn", "required for a real AWS environment (emulator is false)"))
@@ -194,33 +258,120 @@ def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
             problems.append(
                 ("backend.type", "must be 's3' for a real AWS environment (state must be shared and locked)")
             )
-        if not config.seed_code_bucket.allowed_vpc_endpoint_ids:
+        if not config.seed_code_bucket.allowed_vpc_endpoint_ids and config.network is None:
             problems.append(
                 (
                     "seed_code_bucket.allowed_vpc_endpoint_ids",
-                    "must list at least one S3 VPC endpoint id for a real AWS environment",
+                    "must list at least one S3 VPC endpoint id for a real AWS environment, "
+                    "unless `network` creates the endpoints",
                 )
             )
     if config.allowed_account_ids and config.account_id not in config.allowed_account_ids:
         problems.append(("allowed_account_ids", f"must include account_id {config.account_id}"))
+    return problems
+
+
+def _stage_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for name, stage in config.stages.items():
+        field = f"stages.{name}.deploy_role_arn"
+        account = stage.account_id or config.account_id
+        if account == config.account_id:
+            if stage.deploy_role_arn is not None:
+                problems.append((field, "must be left out: the stage deploys into the environment's own account"))
+        elif stage.deploy_role_arn is None:
+            if not config.emulator:
+                problems.append((field, f"required: the stage deploys into another account ({account})"))
+        elif _arn_account(stage.deploy_role_arn) != account:
+            problems.append((field, f"must be a role in the stage's account {account}"))
+    return problems
+
+
+# IAM limits role names to 64 characters; modules/iam_roles appends up to 15 (-cloudformation).
+TEAM_PREFIX_MAX = 49
+
+
+def _name_length_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for team in config.teams:
+        prefix = f"{config.resource_prefix}-{team}"
+        if len(prefix) > TEAM_PREFIX_MAX:
+            problems.append(
+                (
+                    f"teams.{team}",
+                    f"role names would start with {prefix!r} ({len(prefix)} characters, at most {TEAM_PREFIX_MAX} "
+                    "fit IAM's 64): shorten the team name, name_prefix or environment name",
+                )
+            )
+    for stage in config.stages:
+        role = f"{config.resource_prefix}-{stage}-cloudformation"
+        if config.stage_account(stage) != config.account_id and len(role) > 64:
+            problems.append(
+                (f"stages.{stage}", f"role name {role!r} would exceed IAM's 64 characters: shorten the stage name")
+            )
+    return problems
+
+
+def _reference_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    stages = list(config.stages)
+    for key, product in config.products.items():
+        for index, stage in enumerate(product.stages):
+            if stage not in config.stages:
+                problems.append(
+                    (f"products.{key}.stages.{index}", f"{stage!r} is not a stage of this environment: {stages}")
+                )
+        for stage in product.approvals.manual:
+            if stage not in product.stages:
+                problems.append(
+                    (f"products.{key}.approvals.manual.{stage}", f"{stage!r} is not one of the product's stages")
+                )
+    launchable = {key for settings in config.teams.values() for key in settings.products}
+    for key in config.products:
+        if key not in launchable:
+            problems.append((f"products.{key}", "no team lists it under `products`, so nobody could launch it"))
+    for team, settings in config.teams.items():
+        for index, product_key in enumerate(settings.products):
+            if product_key not in config.products:
+                problems.append(
+                    (
+                        f"teams.{team}.products.{index}",
+                        f"{product_key!r} is not a product of this environment: {sorted(config.products)}",
+                    )
+                )
+    return problems
+
+
+def _network_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    network = config.network
+    if network is None or network.vpc.mode != "create":
+        return []
+    return [
+        (f"network.vpc.availability_zones.{index}", f"{zone!r} is not in the environment's region {config.region}")
+        for index, zone in enumerate(network.vpc.availability_zones)
+        if zone[:-1] != config.region
+    ]
+
+
+def _bucket_name_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
     bucket = config.seed_code_bucket_name
     field = "seed_code_bucket.bucket_name" if config.seed_code_bucket.bucket_name else "seed_code_bucket.name_prefix"
     if len(bucket) > BUCKET_NAME_MAX:
-        problems.append(
+        return [
             (
                 field,
                 f"gives bucket name {bucket!r} of {len(bucket)} characters, over S3's {BUCKET_NAME_MAX}: shorten it",
             )
-        )
-    elif not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket:
-        problems.append(
+        ]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket:
+        return [
             (
                 field,
                 f"gives {bucket!r}, not a valid S3 bucket name (lowercase letters, digits, dots, hyphens; "
                 "starts and ends with a letter or digit)",
             )
-        )
-    return problems
+        ]
+    return []
 
 
 def environments_dir(repo_root: Path) -> Path:
@@ -259,17 +410,14 @@ def load_environment(name: str, directory: Path) -> EnvironmentConfig:
     return config
 
 
-BACKEND_MODELS: dict[str, type[BaseModel]] = {"local": LocalBackend, "s3": S3Backend}
-
-
 def _describe(shown: str, item: Any) -> str:
     raw = [str(part) for part in item["loc"]]
-    # A discriminated union puts its tag in the location (backend.s3.bucket): show backend.bucket.
-    location = raw[:1] + raw[2:] if raw[:1] == ["backend"] and raw[1:2] and raw[1] in BACKEND_MODELS else raw
+    location, _ = _walk(raw)
     field = ".".join(location) or "(top level)"
     kind = item["type"]
     if kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(raw[:-1]))
+        _, model = _walk(raw[:-1])
+        allowed = ", ".join(sorted(model.model_fields)) if model is not None else "none"
         return f"{shown}: field '{field}': unknown key (allowed keys here: {allowed})"
     if kind == "missing":
         return f"{shown}: field '{field}': required but missing"
@@ -277,29 +425,75 @@ def _describe(shown: str, item: Any) -> str:
     if kind == "string_pattern_mismatch":
         pattern = item["ctx"]["pattern"]
         message = f"{item['input']!r} is not allowed: expected {PATTERN_MEANING.get(pattern, 'the form ' + pattern)}"
-    elif kind not in {"value_error", "union_tag_invalid", "union_tag_not_found", "literal_error"}:
+    elif kind == "literal_error":
+        message = f"{item['input']!r} is not allowed: expected {item['ctx']['expected']}"
+    elif kind not in {"value_error", "union_tag_invalid", "union_tag_not_found"}:
         message = f"{message} (got {item.get('input')!r})"
     return f"{shown}: field '{field}': {message}"
 
 
-def _allowed_keys(location: list[str]) -> list[str]:
-    model: type[BaseModel] = EnvironmentConfig
-    parts = iter(location)
-    for part in parts:
-        if model is EnvironmentConfig and part == "backend":
-            tag = next(parts, None)
-            if tag not in BACKEND_MODELS:
-                return []
-            model = BACKEND_MODELS[tag]
+def _walk(location: list[str]) -> tuple[list[str], type[BaseModel] | None]:
+    """Follow a pydantic error location through the models: the path to show and the model reached.
+
+    A discriminated union puts its tag in the location (backend.s3.bucket): the shown path leaves it out.
+    """
+    shown: list[str] = []
+    annotation: Any = EnvironmentConfig
+    parts = list(location)
+    while parts:
+        part = parts.pop(0)
+        model = _model_in(annotation)
+        if model is not None and part in model.model_fields:
+            annotation = model.model_fields[part].annotation
+            shown.append(part)
             continue
-        field = model.model_fields.get(part)
-        annotation = field.annotation if field is not None else None
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        nested = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if nested is None:
-            return []
-        model = nested
-    return sorted(model.model_fields)
+        variants = {_tag_of(candidate): candidate for candidate in _models_in_union(annotation)}
+        if part in variants:
+            annotation = variants[part]
+            continue
+        container = _container_value(annotation)
+        if container is not None:
+            annotation = container
+            shown.append(part)
+            continue
+        return [*shown, part, *parts], None
+    return shown, _model_in(annotation)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation, Annotated[...] and Optional stripped."""
+    if get_origin(annotation) is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [inner for arg in get_args(annotation) for inner in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    models = _models_in_union(annotation)
+    return models[0] if len(models) == 1 else None
+
+
+def _models_in_union(annotation: Any) -> list[type[BaseModel]]:
+    return [a for a in _unwrap(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    for name in ("type", "mode"):
+        field = model.model_fields.get(name)
+        if field is not None and get_origin(field.annotation) is Literal:
+            return str(get_args(field.annotation)[0])
+    return None
+
+
+def _container_value(annotation: Any) -> Any:
+    for alternative in _unwrap(annotation):
+        origin = get_origin(alternative)
+        if origin is dict:
+            return get_args(alternative)[1]
+        if origin is list:
+            return get_args(alternative)[0]
+    return None
 
 
 def _display_path(path: Path) -> str:

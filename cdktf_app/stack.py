@@ -1,4 +1,9 @@
-"""One Terraform stack per environment, composing the HCL modules in modules/."""
+"""Terraform stacks of an environment: the tooling stack composing modules/, and one stack per stage account.
+
+Every AWS resource lives in an HCL module; these classes only choose modules and wire outputs to
+inputs (endpoint ids -> bucket policy, bucket -> roles, launch roles -> launch constraints,
+rendered templates -> products and S3 publication, stage roles <-> cross-account grants).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from cdktf_app import templates
 from cdktf_app.cdktf_compat import (
     Construct,
     LocalBackend,
@@ -15,59 +21,84 @@ from cdktf_app.cdktf_compat import (
     TerraformStack,
 )
 from cdktf_app.config import EnvironmentConfig
+from cdktf_app.config import S3Backend as S3BackendConfig
 from cdktf_app.paths import MODULES_DIR, stack_dir
 from cdktf_app.provider import EMULATOR_ENDPOINT_VARIABLE, emulator_endpoint_variable, emulator_provider_settings
+from cdktf_app.targets import (
+    StackTarget,
+    cross_account_stages,
+    partition_of,
+    stage_role_arns,
+    team_prefix,
+    tooling_role_arn,
+)
 
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
 AWS_PROVIDER_VERSION = ">= 5.100, < 7"
 TERRAFORM_VERSION = ">= 1.11"
+TEMPLATES_DIR = "templates"
+# Personas each team gets; platform administrators work through the deploy role instead.
+TEAM_PERSONAS = ["data_scientist", "mlops_engineer"]
+# Tooling-account roles that act in the stage accounts: the pipeline and its CloudFormation deploys.
+CROSS_ACCOUNT_CALLERS = ("codepipeline", "cloudformation")
 
 
-class EnvironmentStack(TerraformStack):
-    """Everything one environment provisions, in one state."""
+def module_id(*parts: str) -> str:
+    return "_".join(part.replace("-", "_") for part in parts)
 
-    def __init__(self, scope: Construct, config: EnvironmentConfig, outdir: Path) -> None:
-        super().__init__(scope, config.name)
+
+class _EnvironmentTerraform(TerraformStack):
+    """Terraform settings, provider and backend shared by every stack of an environment."""
+
+    def __init__(self, scope: Construct, config: EnvironmentConfig, target: StackTarget, outdir: Path, emulate: bool):
+        super().__init__(scope, target.name)
         self.config = config
-        self._module_base = Path(os.path.relpath(MODULES_DIR, stack_dir(outdir, config.name)))
-        self._declare_terraform()
-        self._declare_backend()
-        seed = self._seed_code_bucket()
-        self._outputs(seed)
-
-    def _declare_terraform(self) -> None:
+        self.target = target
+        self.emulate = emulate
+        self.directory = stack_dir(outdir, target.name)
+        self._module_base = Path(os.path.relpath(MODULES_DIR, self.directory))
         self.add_override("terraform.required_version", TERRAFORM_VERSION)
         self.add_override(
             "terraform.required_providers.aws", {"source": AWS_PROVIDER_SOURCE, "version": AWS_PROVIDER_VERSION}
         )
         self.add_override("provider.aws", [self._provider_config()])
+        self._declare_backend()
+
+    @property
+    def on_emulator(self) -> bool:
+        return self.config.emulator or self.emulate
 
     def _provider_config(self) -> dict[str, Any]:
-        config = self.config
+        config, target = self.config, self.target
+        allowed = config.effective_allowed_account_ids if target.is_tooling else [target.account_id]
         provider: dict[str, Any] = {
             "region": config.region,
-            "allowed_account_ids": config.effective_allowed_account_ids,
+            "allowed_account_ids": allowed,
             "default_tags": [{"tags": config.default_tags}],
         }
-        if config.emulator:
+        if self.on_emulator:
             self.add_override(f"variable.{EMULATOR_ENDPOINT_VARIABLE}", emulator_endpoint_variable())
             provider.update(emulator_provider_settings(f"${{var.{EMULATOR_ENDPOINT_VARIABLE}}}"))
-        else:
+        if target.role_arn is not None:
+            # Kept on the emulator too: it honours AssumeRole, so calls land in the target's account.
             provider["assume_role"] = [
-                {"role_arn": config.deploy_role_arn, "session_name": f"sagemaker-templates-{config.name}"}
+                {"role_arn": target.role_arn, "session_name": f"sagemaker-templates-{target.name}"}
             ]
         return provider
 
     def _declare_backend(self) -> None:
         backend = self.config.backend
-        if backend.type == "local":
+        if self.on_emulator or not isinstance(backend, S3BackendConfig):
             # The glue runner passes -backend-config=path=... so state stays outside cdktf.out/.
             LocalBackend(self, path="terraform.tfstate")
             return
+        key = backend.key
+        if not self.target.is_tooling:
+            key = f"{key.removesuffix('.tfstate')}.{self.target.account_id}.tfstate"
         S3Backend(
             self,
             bucket=backend.bucket,
-            key=backend.key,
+            key=key,
             region=backend.region,
             encrypt=True,
             kms_key_id=backend.kms_key_id,
@@ -75,33 +106,261 @@ class EnvironmentStack(TerraformStack):
         )
         self.add_override("terraform.backend.s3.use_lockfile", True)
 
-    def _module(self, name: str, variables: dict[str, Any]) -> TerraformHclModule:
+    def module(self, name: str, source: str, variables: dict[str, Any]) -> TerraformHclModule:
         return TerraformHclModule(
             self,
             name,
-            source=str(self._module_base / name),
+            source=str(self._module_base / source),
             variables=variables,
             skip_asset_creation_from_local_modules=True,
         )
 
-    def _seed_code_bucket(self) -> TerraformHclModule:
+    def output(self, name: str, value: Any, description: str) -> None:
+        TerraformOutput(self, name, value=value, description=description)
+
+
+class EnvironmentStack(_EnvironmentTerraform):
+    """The environment's own account: network, buckets, roles, portfolio, products, S3 templates."""
+
+    def __init__(
+        self, scope: Construct, config: EnvironmentConfig, target: StackTarget, outdir: Path, emulate: bool = False
+    ) -> None:
+        super().__init__(scope, config, target, outdir, emulate)
+        self.template_files = self._render_templates()
+        endpoints = self._vpc_endpoints()
+        seed = self._seed_code_bucket(endpoints)
+        roles = {team: self._team_roles(team) for team in config.teams}
+        if config.publishes_to_service_catalog:
+            self._service_catalog(seed, roles)
+        if config.publishes_to_s3:
+            self._s3_publication()
+        if cross_account_stages(config):
+            self._cross_account_sharing()
+        self._seed_outputs(seed)
+        for team, module in roles.items():
+            self.output(
+                module_id("team", team, "launch_role_arn"), module.get("launch_role_arn"), f"Launch role of team {team}"
+            )
+            self.output(
+                module_id("team", team, "persona_policy_arns"),
+                module.get("persona_policy_arns"),
+                f"Persona policies of team {team}, to attach to its people's roles",
+            )
+
+    # -- templates
+
+    def _render_templates(self) -> dict[str, str]:
+        """Write templates/<product>.yaml beside cdk.tf.json; return product -> path relative to the stack."""
+        rendered: dict[str, str] = {}
+        folder = self.directory / TEMPLATES_DIR
+        for key, product in sorted(self.config.products.items()):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{key}.yaml").write_text(templates.render(key, product, self.config), encoding="utf-8")
+            rendered[key] = f"{TEMPLATES_DIR}/{key}.yaml"
+        return rendered
+
+    def _resource_types(self, products: list[str]) -> list[str]:
+        found: set[str] = set()
+        for key in products:
+            found |= templates.resource_types(templates.build(key, self.config.products[key], self.config))
+        return sorted(found)
+
+    # -- network
+
+    def _vpc_endpoints(self) -> TerraformHclModule | None:
+        network = self.config.network
+        if network is None:
+            return None
+        vpc = network.vpc
+        if vpc.mode == "create":
+            created = self.module(
+                "network",
+                "network",
+                {
+                    "name_prefix": self.config.resource_prefix,
+                    "cidr_block": vpc.cidr_block,
+                    "availability_zones": vpc.availability_zones,
+                },
+            )
+            ids: dict[str, Any] = {
+                "vpc_id": created.get("vpc_id"),
+                "vpc_cidr_blocks": created.get("cidr_blocks"),
+                "subnet_ids": created.get("subnet_ids"),
+                "route_table_ids": created.get("route_table_ids"),
+            }
+        else:
+            ids = {
+                "vpc_id": vpc.vpc_id,
+                "vpc_cidr_blocks": vpc.cidr_blocks,
+                "subnet_ids": vpc.subnet_ids,
+                "route_table_ids": vpc.route_table_ids,
+            }
+        partition = partition_of(self.config.region)
+        return self.module(
+            "vpc_endpoints",
+            "vpc_endpoints",
+            {
+                "name_prefix": self.config.resource_prefix,
+                **ids,
+                "interface_services": network.interface_endpoints,
+                # The seed-code bucket, the template bucket and the projects' buckets (sagemaker-*).
+                "allowed_bucket_arns": [
+                    f"arn:{partition}:s3:::{self.config.seed_code_bucket_name}",
+                    f"arn:{partition}:s3:::{self.templates_bucket_name}",
+                    f"arn:{partition}:s3:::sagemaker-*",
+                ],
+            },
+        )
+
+    # -- buckets
+
+    @property
+    def templates_bucket_name(self) -> str:
+        config = self.config
+        return f"{config.seed_code_bucket.name_prefix}-{config.name}-tmpl-{config.account_id}-{config.region}"
+
+    def _seed_code_bucket(self, endpoints: TerraformHclModule | None) -> TerraformHclModule:
         config = self.config
         bucket = config.seed_code_bucket
-        return self._module(
+        endpoint_ids: list[Any] = list(bucket.allowed_vpc_endpoint_ids)
+        if endpoints is not None:
+            endpoint_ids.append(endpoints.get("s3_gateway_endpoint_id"))
+        seed = self.module(
+            "seed_code_bucket",
             "seed_code_bucket",
             {
                 "bucket_name": config.seed_code_bucket_name,
-                "allowed_vpc_endpoint_ids": bucket.allowed_vpc_endpoint_ids,
+                "allowed_vpc_endpoint_ids": endpoint_ids,
                 "exempt_principal_arns": bucket.exempt_principal_arns,
-                "reader_principal_arns": bucket.reader_principal_arns,
+                "reader_principal_arns": [
+                    *bucket.reader_principal_arns,
+                    *(tooling_role_arn(config, team, "launch") for team in config.teams),
+                ],
                 # The emulator treats conditional denies as unconditional (docs/adr/0002-local-emulator.md).
                 "include_conditional_denies": not config.emulator,
                 "force_destroy": bucket.force_destroy,
                 "kms_deletion_window_in_days": bucket.kms_deletion_window_in_days,
             },
         )
+        # The bucket and key policies name the teams' launch roles: AWS accepts only existing principals.
+        self._depends_on_team_roles(seed)
+        return seed
 
-    def _outputs(self, seed: TerraformHclModule) -> None:
+    def _depends_on_team_roles(self, module: TerraformHclModule) -> None:
+        if self.config.teams:
+            module.add_override(
+                "depends_on", [f"module.{module_id('team', team, 'roles')}" for team in self.config.teams]
+            )
+
+    # -- roles
+
+    def _team_roles(self, team: str) -> TerraformHclModule:
+        config = self.config
+        products = config.teams[team].products
+        connections = sorted(
+            {connection for key in products if (connection := config.products[key].scm.connection_arn) is not None}
+        )
+        return self.module(
+            module_id("team", team, "roles"),
+            "iam_roles",
+            {
+                "name_prefix": team_prefix(config, team),
+                "team": team,
+                "personas": TEAM_PERSONAS,
+                "required_tags": {key: tag.allowed_values for key, tag in sorted(config.required_tags.items())},
+                "seed_code_bucket_arns": [f"arn:{partition_of(config.region)}:s3:::{config.seed_code_bucket_name}"],
+                "template_resource_types": self._resource_types(products),
+                "code_connection_arns": connections,
+            },
+        )
+
+    # -- publication
+
+    def _service_catalog(self, seed: TerraformHclModule, roles: dict[str, TerraformHclModule]) -> None:
+        config = self.config
+        portfolio = self.module(
+            "portfolio",
+            "service_catalog_portfolio",
+            {
+                "name": config.portfolio.display_name or f"SageMaker project templates ({config.name})",
+                "provider_name": config.portfolio.provider_name,
+                "teams": {team: {"principal_arns": settings.principals} for team, settings in config.teams.items()},
+                "tag_options": {key: tag.allowed_values for key, tag in sorted(config.required_tags.items())},
+                "share_account_ids": config.portfolio.share_account_ids,
+            },
+        )
+        self.output("portfolio_id", portfolio.get("portfolio_id"), "Service Catalog portfolio of the templates")
+        for team, settings in config.teams.items():
+            for key in settings.products:
+                product = config.products[key]
+                shared = sum(key in other.products for other in config.teams.values()) > 1
+                name = f"{product.display_name} [{team}]" if shared else product.display_name
+                module = self.module(
+                    module_id("product", team, key),
+                    "sagemaker_template_product",
+                    {
+                        "product_name": name[:100],
+                        "description": product.description,
+                        "owner": product.owner,
+                        "team": team,
+                        "portfolio_id": portfolio.get("portfolio_id"),
+                        "launch_role_arn": roles[team].get("launch_role_arn"),
+                        "templates_bucket_name": seed.get("bucket_name"),
+                        "templates_kms_key_arn": seed.get("kms_key_arn"),
+                        "initial_version": product.version,
+                        "versions": {product.version: {"template_file": self.template_files[key]}},
+                        "tag_option_ids": portfolio.get("tag_option_ids"),
+                    },
+                )
+                self.output(
+                    module_id("product", team, key, "id"), module.get("product_id"), f"Product {key} of team {team}"
+                )
+
+    def _s3_publication(self) -> None:
+        config = self.config
+        publication = self.module(
+            "s3_templates",
+            "s3_template_publication",
+            {
+                "bucket_name": self.templates_bucket_name,
+                "templates": {
+                    key: {"source_path": self.template_files[key], "description": product.display_name}
+                    for key, product in sorted(config.products.items())
+                },
+                "reader_principal_arns": [tooling_role_arn(config, team, "launch") for team in config.teams],
+                "include_conditional_denies": not config.emulator,
+                "force_destroy": config.seed_code_bucket.force_destroy,
+                "kms_deletion_window_in_days": config.seed_code_bucket.kms_deletion_window_in_days,
+            },
+        )
+        self._depends_on_team_roles(publication)
+        for name, description in (
+            ("template_urls", "TemplateURL of each template published in S3"),
+            ("templates_location", "Where SageMaker Studio finds the S3 templates"),
+            ("sagemaker_domain_tags", "Tag to add to the SageMaker domain so that Studio lists the S3 templates"),
+        ):
+            self.output(f"s3_{name}", publication.get(name), description)
+
+    def _cross_account_sharing(self) -> None:
+        config = self.config
+        sharing = self.module(
+            "cross_account_sharing",
+            "cross_account_sharing",
+            {
+                "name_prefix": config.resource_prefix,
+                "stages": {
+                    stage: {"account_id": config.stage_account(stage), "principal_arns": stage_role_arns(config, stage)}
+                    for stage in cross_account_stages(config)
+                },
+            },
+        )
+        for name, description in (
+            ("kms_key_arn", "KMS key the stage accounts may decrypt model artifacts with"),
+            ("ssm_parameter_names", "SSM parameters the project templates read the cross-account settings from"),
+        ):
+            self.output(f"cross_account_{name}", sharing.get(name), description)
+
+    def _seed_outputs(self, seed: TerraformHclModule) -> None:
         for name, description in (
             ("bucket_name", "Seed-code bucket name"),
             ("bucket_arn", "Seed-code bucket ARN"),
@@ -110,4 +369,32 @@ class EnvironmentStack(TerraformStack):
             ("bucket_policy_statement_ids", "Statements in the seed-code bucket policy"),
             ("conditional_denies_included", "Whether TLS-only and VPC-endpoint-only denies are in force"),
         ):
-            TerraformOutput(self, f"seed_code_{name}", value=seed.get(name), description=description)
+            self.output(f"seed_code_{name}", seed.get(name), description)
+
+
+class StageAccountStack(_EnvironmentTerraform):
+    """A stage account: the roles the tooling account's pipelines assume to deploy there."""
+
+    def __init__(
+        self, scope: Construct, config: EnvironmentConfig, target: StackTarget, outdir: Path, emulate: bool = False
+    ) -> None:
+        super().__init__(scope, config, target, outdir, emulate)
+        partition = partition_of(config.region)
+        callers = [
+            tooling_role_arn(config, team, service) for team in config.teams for service in CROSS_ACCOUNT_CALLERS
+        ]
+        for stage in target.stages:
+            module = self.module(
+                module_id("stage", stage),
+                "stage_deployment",
+                {
+                    "name_prefix": config.resource_prefix,
+                    "stage_name": stage,
+                    "tooling_account_id": config.account_id,
+                    "trusted_principal_arns": callers,
+                    "artifact_bucket_arns": [f"arn:{partition}:s3:::sagemaker-*"],
+                    "artifact_kms_key_arns": [f"arn:{partition}:kms:{config.region}:{config.account_id}:key/*"],
+                },
+            )
+            for name in ("deploy_role_arn", "cloudformation_role_arn", "sagemaker_execution_role_arn"):
+                self.output(module_id("stage", stage, name), module.get(name), f"{name} of stage {stage}")

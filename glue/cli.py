@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import orjson
@@ -10,8 +11,10 @@ import typer
 
 from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, EnvironmentConfig, available_environments, json_schema
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
+from cdktf_app.targets import StackTarget, stack_targets
 from glue import emulator, module_docs, workflow
 from glue.errors import UserError
+from glue.plan_summary import PlanSummary
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
 from glue.terraform import Terraform, TerraformError, terraform_binary
@@ -22,6 +25,14 @@ app.add_typer(emulator_app, name="emulator")
 
 EnvArg = Annotated[str, typer.Argument(help="Environment name: a file environments/<name>.yaml")]
 EnvList = Annotated[list[str] | None, typer.Argument(help="Environment names; all when left out")]
+Stack = tuple[StackTarget, Terraform]
+EmulateOption = Annotated[
+    bool,
+    typer.Option(
+        "--emulate",
+        help="Plan a real AWS environment against the local emulator (review only; never applied)",
+    ),
+]
 
 
 def _load(names: list[str], workspace: workflow.Workspace) -> list[EnvironmentConfig]:
@@ -57,61 +68,107 @@ def config_check(names: EnvList = None) -> None:
 
 
 @app.command()
-def synth(names: EnvList = None) -> None:
-    """Synthesize environment stacks into cdktf.out/stacks/<env>/."""
-    workspace = workflow.Workspace()
+def synth(names: EnvList = None, emulate: EmulateOption = False) -> None:
+    """Synthesize the stacks of environments into cdktf.out/stacks/<stack>/."""
+    workspace = _workspace(emulate)
     configs = _load(_all_or(names, workspace), workspace)
     with step(f"Synthesizing {', '.join(config.name for config in configs)}"):
         paths = workflow.synthesize(configs, workspace)
     for path in paths:
-        console.print(f"  {path.relative_to(REPO_ROOT) / 'cdk.tf.json'}")
+        console.print(f"  {_shown(path) / 'cdk.tf.json'}")
 
 
-def _connect(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, Terraform]:
-    """Validate the environment and the tools, then a Terraform runner for its stack (emulator checked)."""
+def _workspace(emulate: bool) -> workflow.Workspace:
+    return workflow.Workspace.emulated() if emulate else workflow.Workspace()
+
+
+def _connect(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, list[Stack]]:
+    """Validate the environment and the tools, then a Terraform runner per stack (emulator checked)."""
     (config,) = _load([name], workspace)
     terraform_binary()
-    return config, workflow.terraform_for(config, workspace)
+    return config, [(target, workflow.terraform_for(config, target, workspace)) for target in stack_targets(config)]
 
 
-def _synthesized_and_initialized(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, Terraform]:
-    config, terraform = _connect(name, workspace)
-    with step(f"Synthesizing {name}"):
+def _synthesized_and_initialized(name: str, workspace: workflow.Workspace) -> tuple[EnvironmentConfig, list[Stack]]:
+    config, stacks = _connect(name, workspace)
+    with step(f"Synthesizing {name} ({len(stacks)} stack{'s' if len(stacks) > 1 else ''})"):
         workflow.synthesize([config], workspace)
-    with step(f"terraform init ({name})"):
-        workflow.init(config, workspace, terraform)
-    return config, terraform
+    for target, terraform in stacks:
+        with step(f"terraform init ({target.name})"):
+            workflow.init(config, target, workspace, terraform)
+    return config, stacks
+
+
+def _plan_environment(name: str, workspace: workflow.Workspace) -> list[tuple[str, PlanSummary]]:
+    config, stacks = _synthesized_and_initialized(name, workspace)
+    results = []
+    for target, terraform in stacks:
+        with step(f"terraform plan ({target.name}, account {target.account_id})"):
+            result = workflow.plan(config, target, workspace, terraform)
+        _print_lines(result.summary.lines())
+        console.print(f"[bold]{target.name}: {result.summary.headline()}[/]")
+        console.print(f"Saved plan: {_shown(result.plan_file)} (JSON: {result.plan_json.name})")
+        results.append((target.name, result.summary))
+    if workspace.emulate:
+        console.print(f"Planned against the emulator for review: {name} is never applied from these plans.")
+    elif any(summary.has_changes for _, summary in results):
+        console.print(f"Apply exactly these plans with: make apply ENV={name}")
+    return results
 
 
 @app.command()
-def plan(name: EnvArg) -> None:
-    """Synthesize, init and plan one environment: writes tfplan and plan.json in its stack folder."""
-    workspace = workflow.Workspace()
-    config, terraform = _synthesized_and_initialized(name, workspace)
-    with step(f"terraform plan ({name})"):
-        result = workflow.plan(config, workspace, terraform)
-    _print_lines(result.summary.lines())
-    console.print(f"[bold]{result.summary.headline()}[/]")
-    console.print(f"Saved plan: {result.plan_file.relative_to(REPO_ROOT)} (JSON: {result.plan_json.name})")
-    if result.summary.has_changes:
-        console.print(f"Apply exactly this plan with: make apply ENV={name}")
+def plan(name: EnvArg, emulate: EmulateOption = False) -> None:
+    """Synthesize, init and plan every stack of one environment: tfplan and plan.json in each stack folder."""
+    _plan_environment(name, _workspace(emulate))
+
+
+@app.command("plan-all")
+def plan_all(emulate: EmulateOption = False) -> None:
+    """Plan every environment, one after the other; a table of the results at the end."""
+    workspace = _workspace(emulate)
+    names = available_environments(workspace.environments_dir)
+    _load(names, workspace)
+    rows: list[tuple[str, str]] = []
+    failed = []
+    for name in names:
+        console.rule(name)
+        try:
+            rows += [(stack, summary.headline()) for stack, summary in _plan_environment(name, workspace)]
+        except (UserError, TerraformError) as error:
+            failed.append(name)
+            err_console.print(f"error: {name}: {error}", markup=False)
+            rows.append((name, "FAILED (see above)"))
+    console.rule("summary")
+    width = max(len(stack) for stack, _ in rows)
+    _print_lines([f"  {stack:<{width}}  {headline}" for stack, headline in rows])
+    if failed:
+        raise UserError(f"planning failed for: {', '.join(failed)}")
 
 
 @app.command()
 def apply(name: EnvArg) -> None:
-    """Apply the saved plan of one environment (never a new one)."""
+    """Apply the saved plans of every stack of one environment (never new ones), tooling account first."""
     workspace = workflow.Workspace()
-    config, terraform = _connect(name, workspace)
-    with step(f"terraform apply of the saved plan ({name})"):
-        workflow.apply(config, workspace, terraform)
-    _print_lines(environment_summary(config, terraform.outputs()))
+    config, stacks = _connect(name, workspace)
+    # Check every stack first, so that a stale plan of the last one stops the apply before anything changes.
+    for target, terraform in stacks:
+        workflow.check_saved_plan(config, target, workspace, terraform)
+    for target, terraform in stacks:
+        with step(f"terraform apply of the saved plan ({target.name})"):
+            workflow.apply(config, target, workspace, terraform)
+    _print_summaries(config, stacks)
+
+
+def _print_summaries(config: EnvironmentConfig, stacks: list[Stack]) -> None:
+    for target, terraform in stacks:
+        _print_lines(environment_summary(config, target, terraform.outputs()))
 
 
 @app.command()
 def output(name: EnvArg) -> None:
-    """Show what exists in one environment now, from its Terraform outputs."""
-    config, terraform = _connect(name, workflow.Workspace())
-    _print_lines(environment_summary(config, terraform.outputs()))
+    """Show what exists in one environment now, per stack, from the Terraform outputs."""
+    config, stacks = _connect(name, workflow.Workspace())
+    _print_summaries(config, stacks)
 
 
 @app.command()
@@ -119,29 +176,45 @@ def destroy(
     name: EnvArg,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (make destroy CONFIRM=yes)")] = False,
 ) -> None:
-    """Plan the destruction of one environment, show it, confirm, then destroy."""
+    """Plan the destruction of every stack of one environment, show it, confirm once, then destroy."""
     workspace = workflow.Workspace()
-    config, terraform = _synthesized_and_initialized(name, workspace)
-    with step(f"terraform plan -destroy ({name})"):
-        result = workflow.destroy_plan(config, workspace, terraform)
-    if not result.summary.has_changes:
-        result.plan_file.unlink(missing_ok=True)
+    _, stacks = _synthesized_and_initialized(name, workspace)
+    # Stage accounts first: the tooling account's grants outlive the roles that use them.
+    planned = []
+    for target, terraform in reversed(stacks):
+        with step(f"terraform plan -destroy ({target.name})"):
+            result = workflow.destroy_plan(target, workspace, terraform)
+        if result.summary.has_changes:
+            _print_lines(result.summary.lines())
+            console.print(f"[bold]{target.name}: {result.summary.headline()}[/]")
+            planned.append((target, terraform, result))
+        else:
+            result.plan_file.unlink(missing_ok=True)
+
+    def discard() -> None:
+        for _, _, result in planned:
+            result.plan_file.unlink(missing_ok=True)
+
+    if not planned:
         console.print(f"Nothing to destroy in {name}.")
         return
-    _print_lines(result.summary.lines())
-    console.print(f"[bold]{result.summary.headline()}[/]")
     if not yes:
         if not sys.stdin.isatty():
-            result.plan_file.unlink(missing_ok=True)
+            discard()
             raise UserError(
                 f"refusing to destroy {name} without confirmation: run `make destroy ENV={name} CONFIRM=yes`"
             )
         if not typer.confirm(f"Destroy everything above in {name}?", default=False):
-            result.plan_file.unlink(missing_ok=True)
+            discard()
             raise UserError("destroy cancelled; nothing was changed")
-    with step(f"terraform destroy ({name})"):
-        workflow.destroy(result, terraform)
+    for target, terraform, result in planned:
+        with step(f"terraform destroy ({target.name})"):
+            workflow.destroy(result, terraform)
     console.print(f"[bold]{name} is destroyed.[/]")
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 
 
 @app.command()

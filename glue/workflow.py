@@ -1,4 +1,4 @@
-"""synth -> init -> plan -> apply -> destroy for one environment, the same for make, CI and tests."""
+"""synth -> init -> plan -> apply -> destroy for the stacks of an environment, the same for make, CI and tests."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import orjson
 
 from cdktf_app.config import EnvironmentConfig, load_environment
 from cdktf_app.paths import DEFAULT_OUTDIR, ENVIRONMENTS_DIR, MODULES_DIR, REPO_ROOT, stack_dir
+from cdktf_app.targets import StackTarget
 from glue import emulator
 from glue.errors import UserError
 from glue.plan_summary import PlanSummary, summarize
@@ -25,9 +26,16 @@ EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY"
 DROPPED_FOR_EMULATOR = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN")
 
 
+EMULATED_ROOT = REPO_ROOT / ".local" / "emulated"
+
+
 @dataclass(frozen=True)
 class Workspace:
-    """Where synthesized stacks, local state and the emulator's files go."""
+    """Where synthesized stacks, local state and the emulator's files go.
+
+    `emulate` plans real environments against the emulator (for review and tests; never applied):
+    their stacks and state then live apart, under .local/emulated/.
+    """
 
     outdir: Path = DEFAULT_OUTDIR
     state_root: Path = REPO_ROOT / ".local" / "state"
@@ -35,12 +43,20 @@ class Workspace:
         default_factory=lambda: Path(os.environ.get("SMT_ENVIRONMENTS_DIR", ENVIRONMENTS_DIR))
     )
     emulator_state: emulator.EmulatorState = field(default_factory=emulator.EmulatorState.default)
+    emulate: bool = False
 
-    def stack(self, config: EnvironmentConfig) -> Path:
-        return stack_dir(self.outdir, config.name)
+    @classmethod
+    def emulated(cls) -> Workspace:
+        return cls(outdir=EMULATED_ROOT / "cdktf.out", state_root=EMULATED_ROOT / "state", emulate=True)
+
+    def stack(self, target: StackTarget) -> Path:
+        return stack_dir(self.outdir, target.name)
 
     def load(self, name: str) -> EnvironmentConfig:
         return load_environment(name, self.environments_dir)
+
+    def on_emulator(self, config: EnvironmentConfig) -> bool:
+        return config.emulator or self.emulate
 
 
 @dataclass(frozen=True)
@@ -53,12 +69,15 @@ class PlanResult:
 def synthesize(configs: list[EnvironmentConfig], workspace: Workspace) -> list[Path]:
     from cdktf_app.app import synth  # imported here: starting jsii costs a second
 
-    return synth(configs, workspace.outdir)
+    return synth(configs, workspace.outdir, emulate=workspace.emulate)
 
 
-def terraform_for(config: EnvironmentConfig, workspace: Workspace, echo: bool = False) -> Terraform:
+def terraform_for(
+    config: EnvironmentConfig, target: StackTarget, workspace: Workspace, echo: bool = False
+) -> Terraform:
     extra: dict[str, str] = {}
-    if config.emulator:
+    on_emulator = workspace.on_emulator(config)
+    if on_emulator:
         running = emulator.require(workspace.emulator_state)
         extra = {
             **EMULATOR_CREDENTIALS,
@@ -66,49 +85,68 @@ def terraform_for(config: EnvironmentConfig, workspace: Workspace, echo: bool = 
             "AWS_EC2_METADATA_DISABLED": "true",
         }
     env = base_environment(extra)
-    if config.emulator:
+    if on_emulator:
         for name in DROPPED_FOR_EMULATOR:
             env.pop(name, None)
-    return Terraform(workdir=workspace.stack(config), env=env, echo=echo)
+    return Terraform(workdir=workspace.stack(target), env=env, echo=echo)
 
 
-def init(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> None:
+def init(config: EnvironmentConfig, target: StackTarget, workspace: Workspace, terraform: Terraform) -> None:
     backend_config: list[str] = []
-    if config.backend.type == "local":
-        state_dir = workspace.state_root / config.name
+    if config.backend.type == "local" or workspace.emulate:
+        state_dir = workspace.state_root / target.name
         state_dir.mkdir(parents=True, exist_ok=True)
         backend_config.append(f"path={state_dir / 'terraform.tfstate'}")
-    _install_lock_file(workspace.stack(config))
+    _install_lock_file(workspace.stack(target))
     terraform.init(backend_config=backend_config)
 
 
-def plan(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> PlanResult:
+def plan(config: EnvironmentConfig, target: StackTarget, workspace: Workspace, terraform: Terraform) -> PlanResult:
     """Write tfplan, plan.json and a fingerprint of what was planned."""
-    directory = workspace.stack(config)
+    directory = workspace.stack(target)
     plan_file, plan_json = directory / PLAN_FILE, directory / PLAN_JSON
     (directory / PLAN_META).unlink(missing_ok=True)
     terraform.plan(plan_file)
     document = terraform.show_json(plan_file)
     plan_json.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
-    meta = {"environment": config.name, "fingerprint": fingerprint(config, workspace), "endpoint": _endpoint(terraform)}
+    meta = {
+        "environment": config.name,
+        "stack": target.name,
+        "fingerprint": fingerprint(config, target, workspace),
+        "endpoint": _endpoint(terraform),
+    }
     (directory / PLAN_META).write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2))
     return PlanResult(plan_file=plan_file, plan_json=plan_json, summary=summarize(document))
 
 
-def apply(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> None:
-    """Apply the saved plan only, refusing one made from other code, config or emulator."""
-    directory = workspace.stack(config)
+def check_saved_plan(
+    config: EnvironmentConfig, target: StackTarget, workspace: Workspace, terraform: Terraform
+) -> None:
+    """Refuse (UserError) unless the stack has a saved plan made from today's code, config and emulator."""
+    if workspace.emulate:
+        raise UserError(
+            f"{config.name} is a real AWS environment planned against the emulator for review only: "
+            f"nothing is applied that way (run `make apply ENV={config.name}` with credentials for it)"
+        )
+    directory = workspace.stack(target)
     plan_file, meta_file = directory / PLAN_FILE, directory / PLAN_META
     if not plan_file.exists() or not meta_file.exists():
-        raise UserError(f"no saved plan for {config.name}: run `make plan ENV={config.name}` first")
+        raise UserError(f"no saved plan for stack {target.name}: run `make plan ENV={config.name}` first")
     meta = orjson.loads(meta_file.read_bytes())
-    if meta.get("fingerprint") != fingerprint(config, workspace):
+    if meta.get("fingerprint") != fingerprint(config, target, workspace):
         raise UserError(
-            f"the saved plan for {config.name} is out of date (environment file, modules or stack changed since): "
-            f"run `make plan ENV={config.name}` again"
+            f"the saved plan for stack {target.name} is out of date (environment file, modules or stack changed "
+            f"since): run `make plan ENV={config.name}` again"
         )
     if meta.get("endpoint") != _endpoint(terraform):
         raise UserError(f"the emulator restarted since the plan was made: run `make plan ENV={config.name}` again")
+
+
+def apply(config: EnvironmentConfig, target: StackTarget, workspace: Workspace, terraform: Terraform) -> None:
+    """Apply the saved plan only, refusing one made from other code, config or emulator."""
+    check_saved_plan(config, target, workspace, terraform)
+    directory = workspace.stack(target)
+    plan_file, meta_file = directory / PLAN_FILE, directory / PLAN_META
     try:
         terraform.apply(plan_file)
     finally:
@@ -117,8 +155,8 @@ def apply(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform)
         meta_file.unlink(missing_ok=True)
 
 
-def destroy_plan(config: EnvironmentConfig, workspace: Workspace, terraform: Terraform) -> PlanResult:
-    directory = workspace.stack(config)
+def destroy_plan(target: StackTarget, workspace: Workspace, terraform: Terraform) -> PlanResult:
+    directory = workspace.stack(target)
     plan_file = directory / DESTROY_PLAN_FILE
     terraform.plan(plan_file, destroy=True)
     document = terraform.show_json(plan_file)
@@ -132,10 +170,12 @@ def destroy(result: PlanResult, terraform: Terraform) -> None:
         result.plan_file.unlink(missing_ok=True)
 
 
-def fingerprint(config: EnvironmentConfig, workspace: Workspace) -> str:
-    """sha256 over the synthesized stack, the environment file and every module file."""
+def fingerprint(config: EnvironmentConfig, target: StackTarget, workspace: Workspace) -> str:
+    """sha256 over the synthesized stack and its rendered templates, the environment file and every module file."""
     digest = hashlib.sha256()
-    paths = [workspace.stack(config) / "cdk.tf.json", workspace.environments_dir / f"{config.name}.yaml"]
+    directory = workspace.stack(target)
+    paths = [directory / "cdk.tf.json", workspace.environments_dir / f"{config.name}.yaml"]
+    paths += sorted((directory / "templates").glob("*"))
     paths += sorted(path for path in MODULES_DIR.rglob("*") if path.is_file() and ".terraform" not in path.parts)
     for path in paths:
         digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import orjson
 import pytest
 
 from cdktf_app.paths import REPO_ROOT
+from cdktf_app.targets import stack_targets
 from glue import workflow
 from glue.errors import UserError
 from glue.terraform import explain_failure
@@ -115,15 +117,33 @@ def test_terraform_failures_become_cause_and_fix(output: str, expected: str) -> 
 def test_apply_refuses_a_plan_made_from_other_inputs(workspace: workflow.Workspace) -> None:
     config = workspace.load("local")
     workflow.synthesize([config], workspace)
-    terraform = workflow.terraform_for(config, workspace)
-    stack = workspace.stack(config)
+    (target,) = stack_targets(config)
+    terraform = workflow.terraform_for(config, target, workspace)
+    stack = workspace.stack(target)
     (stack / workflow.PLAN_FILE).write_bytes(b"not a real plan")
     meta = {"environment": "local", "fingerprint": "0" * 64, "endpoint": terraform.env["TF_VAR_emulator_endpoint"]}
     (stack / workflow.PLAN_META).write_bytes(orjson.dumps(meta))
     with pytest.raises(UserError, match="out of date"):
-        workflow.apply(config, workspace, terraform)
-    meta["fingerprint"] = workflow.fingerprint(config, workspace)
+        workflow.apply(config, target, workspace, terraform)
+    meta["fingerprint"] = workflow.fingerprint(config, target, workspace)
+    # A rendered template is part of what was planned: changing it makes the plan stale too.
+    template = next((stack / "templates").glob("*.yaml"))
+    template.write_text(template.read_text() + "# edited\n")
+    (stack / workflow.PLAN_META).write_bytes(orjson.dumps(meta))
+    with pytest.raises(UserError, match="out of date"):
+        workflow.apply(config, target, workspace, terraform)
+    meta["fingerprint"] = workflow.fingerprint(config, target, workspace)
     meta["endpoint"] = "http://127.0.0.1:1"
     (stack / workflow.PLAN_META).write_bytes(orjson.dumps(meta))
     with pytest.raises(UserError, match="emulator restarted"):
-        workflow.apply(config, workspace, terraform)
+        workflow.apply(config, target, workspace, terraform)
+
+
+def test_real_environments_planned_on_the_emulator_are_never_applied(workspace: workflow.Workspace) -> None:
+    emulated = dataclasses.replace(workspace, emulate=True)
+    config = emulated.load("prod")
+    workflow.synthesize([config], emulated)
+    for target in stack_targets(config):
+        terraform = workflow.terraform_for(config, target, emulated)
+        with pytest.raises(UserError, match="for review only"):
+            workflow.apply(config, target, emulated, terraform)

@@ -19,6 +19,7 @@ account_id: "123456789012"
 region: us-east-1
 emulator: true
 backend: {{type: local}}
+publish_mode: s3
 required_tags:
   environment: {{value: local, allowed: [local, dev]}}
 """

@@ -1,0 +1,34 @@
+"""CloudFormation templates of the SageMaker project products, rendered per environment.
+
+One builder per product kind; `render` picks it. The stacks write the rendered YAML beside
+cdk.tf.json (templates/<product>.yaml) and hand the path to the product and S3 modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from troposphere import Template
+
+from cdktf_app.config import EnvironmentConfig
+from cdktf_app.config_sections import ProductConfig
+from cdktf_app.templates import build_train_deploy
+
+Builder = Callable[[str, ProductConfig, EnvironmentConfig], Template]
+
+BUILDERS: dict[str, Builder] = {"build_train_deploy": build_train_deploy.build}
+
+
+def build(key: str, product: ProductConfig, config: EnvironmentConfig) -> Template:
+    return BUILDERS[product.kind](key, product, config)
+
+
+def render(key: str, product: ProductConfig, config: EnvironmentConfig) -> str:
+    """The product's template as YAML text; byte-identical for the same configuration."""
+    text: str = build(key, product, config).to_yaml(clean_up=True, long_form=True)
+    return text
+
+
+def resource_types(template: Template) -> set[str]:
+    """CloudFormation resource types the template creates: what the launch role must be allowed to create."""
+    return {resource.resource_type for resource in template.resources.values() if resource.resource_type}
