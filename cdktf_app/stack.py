@@ -127,9 +127,10 @@ class EnvironmentStack(_EnvironmentTerraform):
     ) -> None:
         super().__init__(scope, config, target, outdir, emulate)
         self.template_files = self._render_templates()
+        roles = {team: self._team_roles(team) for team in config.teams}
+        self.launch_role_arns = [module.get("launch_role_arn") for module in roles.values()]
         endpoints = self._vpc_endpoints()
         seed = self._seed_code_bucket(endpoints)
-        roles = {team: self._team_roles(team) for team in config.teams}
         if config.publishes_to_service_catalog:
             self._service_catalog(seed, roles)
         if config.publishes_to_s3:
@@ -196,7 +197,7 @@ class EnvironmentStack(_EnvironmentTerraform):
                 "route_table_ids": vpc.route_table_ids,
             }
         partition = partition_of(self.config.region)
-        return self.module(
+        endpoints = self.module(
             "vpc_endpoints",
             "vpc_endpoints",
             {
@@ -211,6 +212,13 @@ class EnvironmentStack(_EnvironmentTerraform):
                 ],
             },
         )
+        self.output("vpc_id", ids["vpc_id"], "VPC of the SageMaker domain and the projects' jobs")
+        for name, description in (
+            ("s3_gateway_endpoint_id", "S3 gateway endpoint (the seed-code bucket admits requests through it)"),
+            ("interface_endpoint_ids", "Interface endpoint ids by short service name"),
+        ):
+            self.output(name, endpoints.get(name), description)
+        return endpoints
 
     # -- buckets
 
@@ -232,25 +240,15 @@ class EnvironmentStack(_EnvironmentTerraform):
                 "bucket_name": config.seed_code_bucket_name,
                 "allowed_vpc_endpoint_ids": endpoint_ids,
                 "exempt_principal_arns": bucket.exempt_principal_arns,
-                "reader_principal_arns": [
-                    *bucket.reader_principal_arns,
-                    *(tooling_role_arn(config, team, "launch") for team in config.teams),
-                ],
+                # The teams' launch roles read the seed code (known at plan; the policy waits for the roles).
+                "reader_principal_arns": [*bucket.reader_principal_arns, *self.launch_role_arns],
                 # The emulator treats conditional denies as unconditional (docs/adr/0002-local-emulator.md).
                 "include_conditional_denies": not config.emulator,
                 "force_destroy": bucket.force_destroy,
                 "kms_deletion_window_in_days": bucket.kms_deletion_window_in_days,
             },
         )
-        # The bucket and key policies name the teams' launch roles: AWS accepts only existing principals.
-        self._depends_on_team_roles(seed)
         return seed
-
-    def _depends_on_team_roles(self, module: TerraformHclModule) -> None:
-        if self.config.teams:
-            module.add_override(
-                "depends_on", [f"module.{module_id('team', team, 'roles')}" for team in self.config.teams]
-            )
 
     # -- roles
 
@@ -327,13 +325,12 @@ class EnvironmentStack(_EnvironmentTerraform):
                     key: {"source_path": self.template_files[key], "description": product.display_name}
                     for key, product in sorted(config.products.items())
                 },
-                "reader_principal_arns": [tooling_role_arn(config, team, "launch") for team in config.teams],
+                "reader_principal_arns": self.launch_role_arns,
                 "include_conditional_denies": not config.emulator,
                 "force_destroy": config.seed_code_bucket.force_destroy,
                 "kms_deletion_window_in_days": config.seed_code_bucket.kms_deletion_window_in_days,
             },
         )
-        self._depends_on_team_roles(publication)
         for name, description in (
             ("template_urls", "TemplateURL of each template published in S3"),
             ("templates_location", "Where SageMaker Studio finds the S3 templates"),
@@ -356,6 +353,7 @@ class EnvironmentStack(_EnvironmentTerraform):
         )
         for name, description in (
             ("kms_key_arn", "KMS key the stage accounts may decrypt model artifacts with"),
+            ("model_package_group_policy_json", "Resource policy every project's model package group gets"),
             ("ssm_parameter_names", "SSM parameters the project templates read the cross-account settings from"),
         ):
             self.output(f"cross_account_{name}", sharing.get(name), description)

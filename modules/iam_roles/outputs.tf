@@ -1,6 +1,7 @@
 output "launch_role_arn" {
-  description = "ARN of the Service Catalog launch role (for the launch constraint of every product)."
-  value       = aws_iam_role.launch.arn
+  description = "ARN of the Service Catalog launch role (for the launch constraint of every product). Known at plan time, and whatever uses it waits for the role to exist, so bucket and key policies naming it stay checkable in the plan."
+  value       = local.launch_role_arn
+  depends_on  = [aws_iam_role.launch]
 }
 
 output "launch_role_name" {

@@ -1,13 +1,20 @@
-"""The main job end to end on the emulator: synth -> plan -> apply -> read back -> re-plan -> destroy."""
+"""The main job end to end on the emulator: synth -> plan -> apply -> read back -> re-plan -> destroy.
+
+The local environment composes network, VPC endpoints, the seed-code bucket, a team's roles and
+the S3 publication of its rendered templates. Service Catalog products cannot be applied on the
+emulator; tests/integration/test_environment_plans.py covers them at plan level.
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from cdktf_app.targets import stack_targets
 from glue import emulator, workflow
 from glue.errors import UserError
 
@@ -27,23 +34,45 @@ def _client(service: str, running: emulator.RunningEmulator) -> Any:
 def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emulator: emulator.RunningEmulator) -> None:
     config = workspace.load("local")
     workflow.synthesize([config], workspace)
-    terraform = workflow.terraform_for(config, workspace)
-    workflow.init(config, workspace, terraform)
+    (target,) = stack_targets(config)
+    terraform = workflow.terraform_for(config, target, workspace)
+    workflow.init(config, target, workspace, terraform)
 
     with pytest.raises(UserError, match="no saved plan"):
-        workflow.apply(config, workspace, terraform)
+        workflow.apply(config, target, workspace, terraform)
 
-    first = workflow.plan(config, workspace, terraform)
-    assert first.summary.counts["create"] == 9
+    first = workflow.plan(config, target, workspace, terraform)
+    created = first.summary.counts["create"]
+    assert created > 40
     assert first.plan_json.exists()
-    workflow.apply(config, workspace, terraform)
-
-    bucket = config.seed_code_bucket_name
-    s3, kms = _client("s3", running_emulator), _client("kms", running_emulator)
+    workflow.apply(config, target, workspace, terraform)
     outputs = terraform.outputs()
+
+    _check_seed_code_bucket(config.seed_code_bucket_name, config.default_tags, outputs, running_emulator)
+    _check_network(outputs, running_emulator)
+    _check_team_roles(outputs, running_emulator)
+    _check_s3_templates(workspace.stack(target), outputs, running_emulator)
+
+    second = workflow.plan(config, target, workspace, terraform)
+    assert not second.summary.has_changes, second.summary.lines()
+
+    # A versioned bucket holding several versions must still go away with destroy.
+    s3 = _client("s3", running_emulator)
+    for body in (b"one", b"two"):
+        s3.put_object(Bucket=config.seed_code_bucket_name, Key="seed/model-build.zip", Body=body)
+    destroy_plan = workflow.destroy_plan(target, workspace, terraform)
+    assert destroy_plan.summary.counts["delete"] == created
+    workflow.destroy(destroy_plan, terraform)
+    assert config.seed_code_bucket_name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert terraform.outputs() == {}
+
+
+def _check_seed_code_bucket(
+    bucket: str, tags: dict[str, str], outputs: dict[str, Any], running: emulator.RunningEmulator
+) -> None:
+    s3, kms = _client("s3", running), _client("kms", running)
     assert outputs["seed_code_bucket_name"] == bucket
     assert outputs["seed_code_conditional_denies_included"] is False
-
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == outputs["seed_code_kms_key_arn"]
@@ -53,30 +82,53 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
-    assert block == {
-        "BlockPublicAcls": True,
-        "IgnorePublicAcls": True,
-        "BlockPublicPolicy": True,
-        "RestrictPublicBuckets": True,
-    }
-    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
-    assert lifecycle["Status"] == "Enabled"
-    assert lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"] == 365
+    assert all(block.values()) and len(block) == 4
     ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowRead"]
-    tags = {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
-    assert tags == config.default_tags
+    (statement,) = policy["Statement"]
+    assert statement["Sid"] == "AllowRead"
+    principals = statement["Principal"]["AWS"]
+    assert "arn:aws:iam::123456789012:role/smt-local-data-science-launch" in (
+        principals if isinstance(principals, list) else [principals]
+    ), "the team's launch role reads the seed code"
+    assert {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]} == tags
 
-    second = workflow.plan(config, workspace, terraform)
-    assert not second.summary.has_changes, second.summary.lines()
 
-    # A versioned bucket holding several versions must still go away with destroy.
-    for body in (b"one", b"two"):
-        s3.put_object(Bucket=bucket, Key="seed/model-build.zip", Body=body)
-    destroy_plan = workflow.destroy_plan(config, workspace, terraform)
-    assert destroy_plan.summary.counts["delete"] == 9
-    workflow.destroy(destroy_plan, terraform)
-    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    assert terraform.outputs() == {}
+def _check_network(outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
+    ec2 = _client("ec2", running)
+    (vpc,) = ec2.describe_vpcs(VpcIds=[outputs["vpc_id"]])["Vpcs"]
+    assert vpc["CidrBlock"] == "10.42.0.0/16"
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    assert sorted(subnet["AvailabilityZone"] for subnet in subnets) == ["us-east-1a", "us-east-1b"]
+    endpoint_ids = [outputs["s3_gateway_endpoint_id"], *outputs["interface_endpoint_ids"].values()]
+    endpoints = ec2.describe_vpc_endpoints(VpcEndpointIds=endpoint_ids)["VpcEndpoints"]
+    assert {endpoint["ServiceName"] for endpoint in endpoints} == {
+        "com.amazonaws.us-east-1.s3",
+        "com.amazonaws.us-east-1.sagemaker.api",
+        "com.amazonaws.us-east-1.sagemaker.runtime",
+        "com.amazonaws.us-east-1.sts",
+    }
+    assert all(endpoint["VpcId"] == vpc["VpcId"] for endpoint in endpoints)
+
+
+def _check_team_roles(outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
+    iam = _client("iam", running)
+    role = iam.get_role(RoleName="smt-local-data-science-launch")["Role"]
+    assert role["Arn"] == outputs["team_data_science_launch_role_arn"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert {statement["Principal"]["Service"] for statement in trust["Statement"]} == {"servicecatalog.amazonaws.com"}
+    personas = outputs["team_data_science_persona_policy_arns"]
+    assert set(personas) == {"data_scientist", "mlops_engineer"}
+
+
+def _check_s3_templates(stack: Path, outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
+    s3 = _client("s3", running)
+    location = str(outputs["s3_templates_location"]).removeprefix("s3://")
+    bucket, prefix = location.split("/", 1)
+    key = f"{prefix}build-train-deploy.yaml"
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert body == (stack / "templates" / "build-train-deploy.yaml").read_bytes(), "the rendered template is published"
+    tags = {tag["Key"]: tag["Value"] for tag in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+    assert tags["sagemaker:studio-visibility"] == "true"
