@@ -4,6 +4,7 @@
 # Variables:
 ##@ ENV=<name>      environment to act on: a file environments/<name>.yaml (plan, apply, destroy, output)
 ##@ CONFIRM=yes     destroy without asking
+##@ EMULATE=yes     plan/plan-all/synth: real environments against the local emulator (review only, never applied)
 ##@ PYTHON=<path>   the Python 3.11 interpreter that builds .venv (default: python3.11)
 ##@ PYTEST_ARGS=... extra pytest arguments for `make test` (e.g. -k config)
 
@@ -98,14 +99,20 @@ config-check: setup ## validate every environments/*.yaml (file, field and allow
 schema: setup ## write environments/environment.schema.json (editor completion for environment files)
 	@$(GLUE) schema
 
+EMULATE_FLAG = $(if $(filter yes,$(EMULATE)),--emulate,)
+
 .PHONY: synth
-synth: setup ## synthesize every environment into cdktf.out/stacks/<env>/
-	@$(GLUE) synth
+synth: setup ## synthesize every environment's stacks into cdktf.out/stacks/<stack>/
+	@$(GLUE) synth $(EMULATE_FLAG)
 
 .PHONY: plan
-plan: setup ## synth + init + plan ENV: writes tfplan and plan.json, prints a summary
+plan: setup ## synth + init + plan every stack of ENV: tfplan and plan.json per stack, a summary each
 	$(require_env)
-	@$(GLUE) plan $(ENV)
+	@$(GLUE) plan $(ENV) $(EMULATE_FLAG)
+
+.PHONY: plan-all
+plan-all: setup ## plan every environment, then a table of the results (EMULATE=yes for review without AWS)
+	@$(GLUE) plan-all $(EMULATE_FLAG)
 
 .PHONY: apply
 apply: setup ## apply the saved plan of ENV (refuses a missing or out-of-date plan)
@@ -127,6 +134,10 @@ output: setup ## show what exists in ENV now
 .PHONY: test
 test: setup ## run the whole test suite (unit, module plans, integration on the emulator) in parallel
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: setup ## benchmarks: synth of 1, 4 and 16 environments as ratios against a plain terraform plan
+	@$(GLUE) bench
 
 .PHONY: lint
 lint: setup ## ruff, mypy and terraform fmt checks

@@ -442,6 +442,8 @@ def _walk(location: list[str]) -> tuple[list[str], type[BaseModel] | None]:
     parts = list(location)
     while parts:
         part = parts.pop(0)
+        if part == "[key]":  # a dict key failed its pattern: the message names the key
+            continue
         model = _model_in(annotation)
         if model is not None and part in model.model_fields:
             annotation = model.model_fields[part].annotation

@@ -100,6 +100,9 @@ def _synthesized_and_initialized(name: str, workspace: workflow.Workspace) -> tu
 
 
 def _plan_environment(name: str, workspace: workflow.Workspace) -> list[tuple[str, PlanSummary]]:
+    if workspace.emulate:
+        # Review plans need no state of their own on the emulator: start it when it is down.
+        emulator.up(workspace.emulator_state)
     config, stacks = _synthesized_and_initialized(name, workspace)
     results = []
     for target, terraform in stacks:
@@ -233,6 +236,19 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
         f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)",
         soft_wrap=True,
     )
+
+
+@app.command()
+def bench(
+    repeat: Annotated[int, typer.Option(min=1, max=20, help="Runs of each step (the median is reported)")] = 3,
+) -> None:
+    """Benchmarks: synthesis of 1, 4 and 16 environments, as ratios against a plain terraform plan."""
+    from glue import bench as benchmarks
+
+    terraform_binary()
+    with step(f"Benchmarks ({repeat} runs each; the emulator is started if needed)"):
+        measurements = benchmarks.run(repeat=repeat)
+    _print_lines(benchmarks.report(measurements))
 
 
 @app.command()

@@ -175,3 +175,87 @@ def test_committed_json_schema_is_current_and_accepts_the_shipped_files() -> Non
     with pytest.raises(jsonschema.ValidationError, match="colour"):
         document = yaml.safe_load((ENVIRONMENTS_DIR / "local.yaml").read_text())
         jsonschema.validate({**document, "colour": "blue"}, committed)
+
+
+# Broken variants of the shipped prod file (network, stages, teams, products): (old, new, fragments).
+PROD_BROKEN = [
+    (
+        "    mode: existing",
+        "    mode: existing\n    cidr_block: 10.0.0.0/16",
+        ["field 'network.vpc.cidr_block'", "unknown key", "cidr_blocks, mode, route_table_ids"],
+    ),
+    ("    mode: existing", "    mode: borrowed", ["field 'network.vpc'", "'borrowed'", "'existing', 'create'"]),
+    ("vpc_id: vpc-0c1d2e3f4a5b60718", "vpc_id: vpc-XYZ", ["field 'network.vpc.vpc_id'", "'vpc-XYZ'", "vpc-0123"]),
+    ("hosting: async", "hosting: edge", ["field 'products.async-inference.hosting'", "'edge'", "'serverless'"]),
+    (
+        "provider: gitlab_self_managed",
+        "provider: gitea",
+        ["field 'products.async-inference.scm'", "needs server_url and credentials_secret_arn"],
+    ),
+    (
+        "    deploy_role_arn: arn:aws:iam::777788889999:role/mlops-platform-deploy\n",
+        "",
+        ["field 'stages.prod.deploy_role_arn'", "another account (777788889999)"],
+    ),
+    (
+        "arn:aws:iam::777788889999:role/mlops-platform-deploy",
+        "arn:aws:iam::555566667777:role/mlops-platform-deploy",
+        ["field 'stages.prod.deploy_role_arn'", "stage's account 777788889999"],
+    ),
+    (
+        "    stages: [staging, prod]\n    approvals:\n      manual:\n        prod: [{name: ReleaseApproval",
+        "    stages: [staging, qa]\n    approvals:\n      manual:\n        prod: [{name: ReleaseApproval",
+        ["field 'products.async-inference.stages.1'", "'qa'", "['staging', 'prod']"],
+    ),
+    (
+        "products: [build-train-deploy, async-inference]",
+        "products: [build-train-deploy, batch-scoring]",
+        ["field 'teams.risk-models.products.1'", "'batch-scoring'", "field 'products.async-inference'", "no team"],
+    ),
+    ("  risk-models:\n", "  Risk_Models:\n", ["field 'teams.Risk_Models'", "is not allowed", "lowercase"]),
+    (
+        '    principals: ["arn:aws:iam:::role/data-scientist"]',
+        '    principals: ["data-scientist"]',
+        ["field 'teams.data-science.principals.0'", "'data-scientist'", "IAM role, user or group ARN"],
+    ),
+    ("publish_mode: both", "publish_mode: catalog", ["field 'publish_mode'", "'catalog'", "'service_catalog'"]),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "fragments"), PROD_BROKEN, ids=[case[2][0] for case in PROD_BROKEN])
+def test_broken_sections_name_file_field_and_allowed(tmp_path: Path, old: str, new: str, fragments: list[str]) -> None:
+    text = (ENVIRONMENTS_DIR / "prod.yaml").read_text()
+    assert old in text, "the case must change the file"
+    write_environment(tmp_path, "prod", text.replace(old, new, 1))
+    with pytest.raises(ConfigError) as raised:
+        load_environment("prod", tmp_path)
+    message = str(raised.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    assert all(line.count("prod.yaml") == 1 for line in message.splitlines()), "each line names the file once"
+
+
+def test_availability_zones_must_be_in_the_region(tmp_path: Path) -> None:
+    text = (ENVIRONMENTS_DIR / "staging.yaml").read_text().replace("eu-west-1c]", "us-east-1a]")
+    write_environment(tmp_path, "staging", text)
+    with pytest.raises(ConfigError, match=r"field 'network.vpc.availability_zones.2': 'us-east-1a' is not in"):
+        load_environment("staging", tmp_path)
+
+
+def test_the_emulator_cannot_publish_to_service_catalog(tmp_path: Path) -> None:
+    text = (ENVIRONMENTS_DIR / "local.yaml").read_text().replace("publish_mode: s3", "publish_mode: both")
+    write_environment(tmp_path, "local", text)
+    with pytest.raises(ConfigError, match=r"field 'publish_mode': 'both' is not possible on the emulator"):
+        load_environment("local", tmp_path)
+
+
+def test_role_names_must_fit_iam(tmp_path: Path) -> None:
+    text = (
+        (ENVIRONMENTS_DIR / "prod.yaml")
+        .read_text()
+        .replace("publish_mode: both", "name_prefix: platform-mlops01\npublish_mode: both")
+    )
+    text = text.replace("  data-science:\n", "  data-science-platform-team-x:\n")
+    write_environment(tmp_path, "prod", text)
+    with pytest.raises(ConfigError, match=r"field 'teams.data-science-platform-team-x': role names .* at most 49"):
+        load_environment("prod", tmp_path)
