@@ -43,7 +43,15 @@ def test_invalid_environment_fails_before_anything_runs(tmp_path: Path) -> None:
         .replace("name: local", "name: broken")
         .replace("region: us-east-1", "region: moon"),
     )
-    for command in (["plan", "broken"], ["apply", "broken"], ["destroy", "broken", "--yes"], ["config-check"]):
+    commands = (
+        ["plan", "broken"],
+        ["plan", "broken", "--emulate"],
+        ["plan-all", "--emulate"],
+        ["apply", "broken"],
+        ["destroy", "broken", "--yes"],
+        ["config-check"],
+    )
+    for command in commands:
         result = _glue(*command, env={"SMT_ENVIRONMENTS_DIR": str(tmp_path)})
         assert result.returncode == 2, result
         lines = result.stderr.strip().splitlines()
