@@ -47,26 +47,6 @@ SECTION_PATTERN_MEANING = {
     HTTPS_URL: "an https:// URL such as https://git.example.com/group",
 }
 
-# What a VPC-only Studio domain with projects calls; the vpc_endpoints module's default list.
-DEFAULT_INTERFACE_ENDPOINTS = (
-    "codebuild",
-    "codeconnections.api",
-    "codepipeline",
-    "ecr.api",
-    "ecr.dkr",
-    "events",
-    "kms",
-    "logs",
-    "monitoring",
-    "sagemaker.api",
-    "sagemaker.runtime",
-    "sagemaker.studio",
-    "secretsmanager",
-    "servicecatalog",
-    "ssm",
-    "sts",
-)
-
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -100,9 +80,10 @@ class NetworkConfig(StrictModel):
     """Where the SageMaker domain and the projects' jobs run, and which VPC endpoints they get."""
 
     vpc: Vpc
-    interface_endpoints: list[Annotated[str, Field(pattern=ENDPOINT_SERVICE)]] = Field(
-        default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS),
-        description="Services that get an interface endpoint; S3 always gets a gateway endpoint",
+    interface_endpoints: list[Annotated[str, Field(pattern=ENDPOINT_SERVICE)]] | None = Field(
+        default=None,
+        description="Services that get an interface endpoint (left out: the vpc_endpoints module's default list, "
+        "what a VPC-only Studio domain with projects needs); S3 always gets a gateway endpoint",
     )
 
 

@@ -203,7 +203,11 @@ class EnvironmentStack(_EnvironmentTerraform):
             {
                 "name_prefix": self.config.resource_prefix,
                 **ids,
-                "interface_services": network.interface_endpoints,
+                **(
+                    {"interface_services": network.interface_endpoints}
+                    if network.interface_endpoints is not None
+                    else {}
+                ),
                 # The seed-code bucket, the template bucket and the projects' buckets (sagemaker-*).
                 "allowed_bucket_arns": [
                     f"arn:{partition}:s3:::{self.config.seed_code_bucket_name}",
