@@ -11,7 +11,7 @@ import pytest
 
 from cdktf_app.paths import REPO_ROOT
 from glue import emulator, workflow
-from glue.terraform import CLI_CONFIG_FILE, CLI_CONFIG_SCRIPT
+from glue.terraform import CLI_CONFIG_FILE, CLI_CONFIG_SCRIPT, GO_GC_PERCENT
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,6 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG_FILE)
     os.environ.setdefault("TF_IN_AUTOMATION", "1")
     os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+    os.environ.setdefault("GOGC", GO_GC_PERCENT)  # see glue.terraform.base_environment
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     # No test may pick up a developer's real AWS credentials.
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):

@@ -1,8 +1,10 @@
 """The main job end to end on the emulator: synth -> plan -> apply -> read back -> re-plan -> destroy.
 
-The local environment composes network, VPC endpoints, the seed-code bucket, a team's roles and
-the S3 publication of its rendered templates. Service Catalog products cannot be applied on the
-emulator; tests/integration/test_environment_plans.py covers them at plan level.
+The local environment composes network, VPC endpoints (all 16 interface endpoints of the module's
+default, the S3 gateway endpoint, their security group: the apply coverage of modules/vpc_endpoints
+lives here), the seed-code bucket, a team's roles and the S3 publication of its rendered
+templates. Service Catalog products cannot be applied on the emulator;
+tests/integration/test_environment_plans.py covers them at plan level.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     outputs = terraform.outputs()
 
     _check_seed_code_bucket(config.seed_code_bucket_name, config.default_tags, outputs, running_emulator)
-    _check_network(outputs, running_emulator)
+    _check_network(outputs, running_emulator, config.seed_code_bucket_name)
     _check_team_roles(outputs, running_emulator)
     _check_s3_templates(workspace.stack(target), outputs, running_emulator)
 
@@ -64,6 +66,9 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     assert destroy_plan.summary.counts["delete"] == created
     workflow.destroy(destroy_plan, terraform)
     assert config.seed_code_bucket_name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert not _client("ec2", running_emulator).describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.42.0.0/16"]}])[
+        "Vpcs"
+    ], "the VPC and its endpoints are gone"
     assert terraform.outputs() == {}
 
 
@@ -95,21 +100,46 @@ def _check_seed_code_bucket(
     assert {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]} == tags
 
 
-def _check_network(outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
+def _check_network(outputs: dict[str, Any], running: emulator.RunningEmulator, seed_bucket: str) -> None:
+    """VPC, subnets, the S3 gateway endpoint with its policy, the interface endpoints and their security group."""
     ec2 = _client("ec2", running)
     (vpc,) = ec2.describe_vpcs(VpcIds=[outputs["vpc_id"]])["Vpcs"]
     assert vpc["CidrBlock"] == "10.42.0.0/16"
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
     assert sorted(subnet["AvailabilityZone"] for subnet in subnets) == ["us-east-1a", "us-east-1b"]
-    endpoint_ids = [outputs["s3_gateway_endpoint_id"], *outputs["interface_endpoint_ids"].values()]
-    endpoints = ec2.describe_vpc_endpoints(VpcEndpointIds=endpoint_ids)["VpcEndpoints"]
-    assert {endpoint["ServiceName"] for endpoint in endpoints} == {
-        "com.amazonaws.us-east-1.s3",
-        "com.amazonaws.us-east-1.sagemaker.api",
-        "com.amazonaws.us-east-1.sagemaker.runtime",
-        "com.amazonaws.us-east-1.sts",
+    assert not any(subnet["MapPublicIpOnLaunch"] for subnet in subnets)
+    interface_ids: dict[str, str] = dict(outputs["interface_endpoint_ids"])
+    assert len(interface_ids) == 16, "the vpc_endpoints module's default: what a VPC-only Studio domain needs"
+    found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["VpcEndpoints"]
+    endpoints = {endpoint["VpcEndpointId"]: endpoint for endpoint in found}
+    assert set(endpoints) == {*interface_ids.values(), outputs["s3_gateway_endpoint_id"]}
+    (group_id,) = {
+        group["GroupId"] for endpoint_id in interface_ids.values() for group in endpoints[endpoint_id]["Groups"]
     }
-    assert all(endpoint["VpcId"] == vpc["VpcId"] for endpoint in endpoints)
+    for name, endpoint_id in interface_ids.items():
+        endpoint = endpoints[endpoint_id]
+        assert endpoint["VpcEndpointType"] == "Interface", name
+        assert endpoint["PrivateDnsEnabled"] is True, name
+        assert sorted(endpoint["SubnetIds"]) == sorted(subnet["SubnetId"] for subnet in subnets), name
+    assert endpoints[interface_ids["sagemaker.studio"]]["ServiceName"] == "aws.sagemaker.us-east-1.studio"
+    assert endpoints[interface_ids["sagemaker.api"]]["ServiceName"] == "com.amazonaws.us-east-1.sagemaker.api"
+
+    gateway = endpoints[outputs["s3_gateway_endpoint_id"]]
+    assert (gateway["VpcEndpointType"], gateway["ServiceName"]) == ("Gateway", "com.amazonaws.us-east-1.s3")
+    (route_table,) = ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "association.main", "Values": ["false"]}]
+    )["RouteTables"]
+    assert gateway["RouteTableIds"] == [route_table["RouteTableId"]]
+    statements = {s["Sid"]: s for s in json.loads(gateway["PolicyDocument"])["Statement"]}
+    assert set(statements) == {"AllowListedBuckets", "AllowEcrImageLayers"}
+    assert f"arn:aws:s3:::{seed_bucket}/*" in statements["AllowListedBuckets"]["Resource"]
+
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    assert group["VpcId"] == vpc["VpcId"]
+    (ingress,) = group["IpPermissions"]
+    assert (ingress["IpProtocol"], ingress["FromPort"], ingress["ToPort"]) == ("tcp", 443, 443)
+    assert [r["CidrIp"] for r in ingress["IpRanges"]] == ["10.42.0.0/16"]
+    assert group["IpPermissionsEgress"] == [], "the default allow-all egress rule must be gone"
 
 
 def _check_team_roles(outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:

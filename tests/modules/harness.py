@@ -8,10 +8,11 @@ call and its own variables: the harness adds the emulator provider.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,16 @@ class ModuleRoot:
     tf: Any
     endpoint: str
 
+    plans: dict[str, Any] = field(default_factory=dict)
+
     def plan(self, module_inputs: dict[str, Any]) -> Any:
-        """A real plan of the module with these inputs (the root's var.module_inputs)."""
-        return self.tf.plan(output=True, tf_vars={"emulator_endpoint": self.endpoint, "module_inputs": module_inputs})
+        """A real plan of the module with these inputs (the root's var.module_inputs), made once per inputs."""
+        key = json.dumps(module_inputs, sort_keys=True)
+        if key not in self.plans:
+            self.plans[key] = self.tf.plan(
+                output=True, tf_vars={"emulator_endpoint": self.endpoint, "module_inputs": module_inputs}
+            )
+        return self.plans[key]
 
 
 def inventories(test_file: str) -> list[Path]:
