@@ -14,6 +14,11 @@ from glue import emulator, workflow
 from glue.terraform import CLI_CONFIG_FILE, CLI_CONFIG_SCRIPT, GO_GC_PERCENT
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than cores, since applies spend much of their time waiting on the emulator."""
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Every Terraform the suite starts (tftest included) installs providers like `make` does.
     if not CLI_CONFIG_FILE.exists():
