@@ -156,6 +156,10 @@ fmt: setup ## format Python (ruff) and HCL (terraform fmt)
 docs: setup ## regenerate the inputs/outputs tables in every module README
 	@$(GLUE) docs
 
+.PHONY: golden
+golden: setup ## rewrite the golden snapshots of the rendered product templates (tests/templates/golden)
+	@$(GLUE) templates-golden
+
 .PHONY: clean
 clean: ## remove build output (cdktf.out) and caches; keeps .venv, local state and the emulator
 	@rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache

@@ -224,6 +224,7 @@ def consistency_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
         *_reference_problems(config),
         *_name_length_problems(config),
         *_network_problems(config),
+        *_vpc_only_problems(config),
         *_bucket_name_problems(config),
     ]
 
@@ -337,6 +338,25 @@ def _reference_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
                     (
                         f"teams.{team}.products.{index}",
                         f"{product_key!r} is not a product of this environment: {sorted(config.products)}",
+                    )
+                )
+    return problems
+
+
+def _vpc_only_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for key, product in config.products.items():
+        if not product.vpc_only:
+            continue
+        if config.network is None:
+            problems.append((f"products.{key}.vpc_only", "needs the environment's `network` (subnets and endpoints)"))
+        for stage in product.stages:
+            settings = config.stages.get(stage)
+            if settings is not None and not (settings.subnet_ids and settings.security_group_ids):
+                problems.append(
+                    (
+                        f"stages.{stage}",
+                        f"needs subnet_ids and security_group_ids: VPC-only product {key!r} deploys endpoints there",
                     )
                 )
     return problems

@@ -17,6 +17,7 @@ TEAM_PRINCIPAL_ARN = r"^arn:aws[a-z-]*:iam::([0-9]{12})?:(role|user|group)/[A-Za
 VPC_ID = r"^vpc-[0-9a-f]{8,17}$"
 SUBNET_ID = r"^subnet-[0-9a-f]{8,17}$"
 ROUTE_TABLE_ID = r"^rtb-[0-9a-f]{8,17}$"
+SECURITY_GROUP_ID = r"^sg-[0-9a-f]{8,17}$"
 IPV4_CIDR = r"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$"
 AVAILABILITY_ZONE = r"^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$"
 ENDPOINT_SERVICE = r"^[a-z0-9][a-z0-9.-]{1,62}$"
@@ -35,6 +36,7 @@ SECTION_PATTERN_MEANING = {
     VPC_ID: "a VPC id such as vpc-0123456789abcdef0",
     SUBNET_ID: "a subnet id such as subnet-0123456789abcdef0",
     ROUTE_TABLE_ID: "a route table id such as rtb-0123456789abcdef0",
+    SECURITY_GROUP_ID: "a security group id such as sg-0123456789abcdef0",
     IPV4_CIDR: "an IPv4 CIDR block such as 10.20.0.0/16",
     AVAILABILITY_ZONE: "an Availability Zone name such as eu-west-1a",
     ENDPOINT_SERVICE: "a short endpoint service name such as sagemaker.api",
@@ -97,6 +99,12 @@ class StageConfig(StrictModel):
         description="Role Terraform assumes in the target account; required when it differs from the environment's",
     )
     production: bool = Field(default=False, description="Serves production traffic (no test stage after it)")
+    subnet_ids: list[Annotated[str, Field(pattern=SUBNET_ID)]] = Field(
+        default_factory=list, description="VPC-only products: subnets of the stage's endpoints (in the target account)"
+    )
+    security_group_ids: list[Annotated[str, Field(pattern=SECURITY_GROUP_ID)]] = Field(
+        default_factory=list, description="VPC-only products: security groups of the stage's endpoints"
+    )
 
 
 class ManualApproval(StrictModel):
@@ -169,8 +177,17 @@ class ScmConfig(StrictModel):
         return self
 
 
-ProductKind = Literal["build_train_deploy"]
+ProductKind = Literal["build_train_deploy", "multi_branch", "multi_model", "promotion"]
 Hosting = Literal["realtime", "serverless", "async", "multi_model", "batch"]
+
+
+class ModelSpec(StrictModel):
+    """One model of a multi_model product: its own evaluation criterion and model package group."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,15}$")
+    metric: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.]{0,63}$", description="Evaluation metric, e.g. auc or rmse")
+    threshold: float
+    higher_is_better: bool = True
 
 
 class ProductConfig(StrictModel):
@@ -187,6 +204,33 @@ class ProductConfig(StrictModel):
     approvals: Approvals = Field(default_factory=Approvals)
     hosting: Hosting = "realtime"
     scm: ScmConfig
+    vpc_only: bool = Field(
+        default=False, description="Jobs, builds and endpoints run in the VPC; seed code comes through the S3 endpoint"
+    )
+    models: list[ModelSpec] = Field(
+        default_factory=list, description="multi_model only: the models one pipeline trains, each with its criterion"
+    )
+    experiment_branch_prefix: str = Field(
+        default="experiment/",
+        pattern=r"^[A-Za-z0-9._/-]{1,64}$",
+        description="multi_branch only: branches with this prefix each get a training pipeline",
+    )
+
+    @model_validator(mode="after")
+    def _kind_settings(self) -> ProductConfig:
+        if self.kind == "multi_model" and len(self.models) < 2:
+            raise ValueError("kind 'multi_model' needs at least two entries in models")
+        if self.kind != "multi_model" and self.models:
+            raise ValueError(f"models is only for kind 'multi_model', not {self.kind!r}")
+        if self.kind == "multi_branch" and self.scm.provider not in CODECONNECTIONS_PROVIDERS:
+            raise ValueError(
+                "kind 'multi_branch' needs a CodeConnections provider (branch push triggers): "
+                f"{', '.join(CODECONNECTIONS_PROVIDERS)}"
+            )
+        names = [model.name for model in self.models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names must be unique: {names}")
+        return self
 
 
 class TeamConfig(StrictModel):

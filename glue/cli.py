@@ -12,7 +12,7 @@ import typer
 from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, EnvironmentConfig, available_environments, json_schema
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from cdktf_app.targets import StackTarget, stack_targets
-from glue import emulator, module_docs, workflow
+from glue import emulator, module_docs, template_golden, workflow
 from glue.errors import UserError
 from glue.plan_summary import PlanSummary
 from glue.progress import console, err_console, step
@@ -236,6 +236,28 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
         f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)",
         soft_wrap=True,
     )
+
+
+@app.command("templates-golden")
+def templates_golden(
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail (exit 1) when a golden template snapshot is out of date")
+    ] = False,
+) -> None:
+    """Write tests/templates/golden/<environment>/<product>.yaml: every product template as rendered now."""
+    changes = template_golden.stale() if check else template_golden.write_all()
+    if check and changes:
+        listed = ", ".join(map(str, changes))
+        err_console.print(
+            f"error: golden template snapshots out of date: {listed}; run `{template_golden.UPDATE_COMMAND}`",
+            markup=False,
+        )
+        raise typer.Exit(1)
+    for change in changes:
+        verb = "removed" if change.change is template_golden.Change.ORPHANED else "wrote"
+        console.print(f"{verb} {_shown(template_golden.GOLDEN_DIR / change.path)} ({change.change})", markup=False)
+    if not changes:
+        console.print("golden template snapshots are up to date")
 
 
 @app.command()

@@ -16,7 +16,11 @@ from cdktf_app.templates import build_train_deploy
 
 Builder = Callable[[str, ProductConfig, EnvironmentConfig], Template]
 
-BUILDERS: dict[str, Builder] = {"build_train_deploy": build_train_deploy.build}
+# One builder covers the four kinds: they share artifacts, registry, source and deploy, and differ
+# in the model-build pipeline (see cdktf_app/templates/build_train_deploy.py).
+BUILDERS: dict[str, Builder] = {
+    kind: build_train_deploy.build for kind in ("build_train_deploy", "multi_branch", "multi_model", "promotion")
+}
 
 
 def build(key: str, product: ProductConfig, config: EnvironmentConfig) -> Template:

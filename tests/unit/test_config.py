@@ -208,8 +208,8 @@ PROD_BROKEN = [
         ["field 'products.async-inference.stages.1'", "'qa'", "['staging', 'prod']"],
     ),
     (
-        "products: [build-train-deploy, async-inference]",
-        "products: [build-train-deploy, batch-scoring]",
+        "products: [build-train-deploy, async-inference, credit-models, promote-pipeline]",
+        "products: [build-train-deploy, batch-scoring, credit-models, promote-pipeline]",
         ["field 'teams.risk-models.products.1'", "'batch-scoring'", "field 'products.async-inference'", "no team"],
     ),
     ("  risk-models:\n", "  Risk_Models:\n", ["field 'teams.Risk_Models'", "is not allowed", "lowercase"]),
@@ -219,6 +219,21 @@ PROD_BROKEN = [
         ["field 'teams.data-science.principals.0'", "'data-scientist'", "IAM role, user or group ARN"],
     ),
     ("publish_mode: both", "publish_mode: catalog", ["field 'publish_mode'", "'catalog'", "'service_catalog'"]),
+    (
+        "      - {name: lgd, metric: rmse, threshold: 0.2, higher_is_better: false}\n",
+        "",
+        ["field 'products.credit-models'", "at least two entries in models"],
+    ),
+    (
+        "    kind: promotion",
+        "    kind: multi_branch",
+        ["field 'products.promote-pipeline'", "'multi_branch' needs a CodeConnections provider"],
+    ),
+    (
+        "    subnet_ids: [subnet-05a6b7c8d9e0f1a21, subnet-05a6b7c8d9e0f1a22]\n",
+        "",
+        ["field 'stages.staging'", "VPC-only product 'async-inference'"],
+    ),
 ]
 
 

@@ -98,7 +98,11 @@ def test_wiring_between_modules(tmp_path: Path) -> None:
     shared = modules["product_data_science_build_train_deploy"]
     assert shared["product_name"].endswith("[data-science]"), "a product two teams launch is named per team"
     roles = modules["team_risk_models_roles"]
-    assert roles["template_resource_types"] == ["AWS::SSM::Parameter", "AWS::SageMaker::ModelPackageGroup"]
+    types = set(roles["template_resource_types"])
+    assert {"AWS::CodePipeline::Pipeline", "AWS::SageMaker::ModelPackageGroup", "AWS::S3::Bucket"} <= types
+    assert "AWS::Lambda::Function" in types, "promote-pipeline mirrors a Bitbucket server through a function"
+    data_science = modules["team_data_science_roles"]["template_resource_types"]
+    assert "AWS::Lambda::Function" not in data_science, "a launch role gets only what its team's templates use"
     assert roles["required_tags"]["data-classification"] == ["internal", "confidential"]
     portfolio = modules["portfolio"]
     assert portfolio["teams"]["risk-models"]["principal_arns"][1] == "arn:aws:iam::333344445555:group/risk-analysts"
