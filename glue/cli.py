@@ -238,6 +238,34 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
     )
 
 
+@app.command("project-teardown")
+def project_teardown(
+    project_id: Annotated[str, typer.Argument(help="SageMaker project id (p-...) of a deleted project")],
+    region: Annotated[str, typer.Option(help="Region of the project")] = "us-east-1",
+    yes: Annotated[bool, typer.Option("--yes", help="Really remove; without it, only show what would go")] = False,
+    on_emulator: Annotated[bool, typer.Option("--emulator", help="Act on the local emulator, not AWS")] = False,
+) -> None:
+    """Remove the artifact bucket and KMS key a deleted project retained (dry run unless --yes)."""
+    import boto3
+
+    from glue import project_teardown as retained
+
+    settings: dict[str, str] = {"region_name": region}
+    if on_emulator:
+        running = emulator.require()
+        settings.update(
+            endpoint_url=running.endpoint,
+            aws_access_key_id=workflow.EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=workflow.EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+    report = retained.teardown(
+        project_id, boto3.client("s3", **settings), boto3.client("kms", **settings), dry_run=not yes
+    )
+    _print_lines(report.lines(dry_run=not yes))
+    if not yes and (report.buckets or report.keys):
+        console.print(f"Run again with --yes to remove them: glue project-teardown {project_id} --yes")
+
+
 @app.command("templates-golden")
 def templates_golden(
     check: Annotated[
