@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from troposphere import GetAtt, Parameter, Ref, Sub, awslambda, codebuild, events, kms, s3
+from troposphere import GetAtt, Join, Parameter, Ref, Sub, awslambda, codebuild, events, kms, s3
 from troposphere import codepipeline as cp
 
 from cdktf_app.config_sections import CODECONNECTIONS_PROVIDERS, EXTERNAL_GIT_PROVIDERS
@@ -24,6 +24,13 @@ from cdktf_app.templates.common import PROJECT_ID, PROJECT_NAME, SHORT_PREFIX, C
 BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
 MIRROR_CODE_KEY = "lambda/git-mirror.zip"
 BRANCH = "Branch"
+# Seed code objects in the seed-code bucket, per kind: (model build, model deploy).
+SEED_KEYS = {
+    "build_train_deploy": ("seedcode/model-build.zip", "seedcode/model-deploy.zip"),
+    "multi_branch": ("seedcode/model-build-multi-branch.zip", "seedcode/model-deploy.zip"),
+    "multi_model": ("seedcode/model-build-multi-model.zip", "seedcode/model-deploy.zip"),
+    "promotion": ("seedcode/pipeline-definition.zip", "seedcode/model-deploy.zip"),
+}
 
 
 def add_source_parameters(context: Context) -> None:
@@ -88,6 +95,7 @@ def add_git_mirror(context: Context, bucket: s3.Bucket, key: kms.Key) -> None:
     scm = context.product.scm
     if scm.provider not in EXTERNAL_GIT_PROVIDERS:
         return
+    build_seed, deploy_seed = SEED_KEYS[context.product.kind]
     function = context.add(
         awslambda.Function(
             "GitMirrorFunction",
@@ -108,6 +116,11 @@ def add_git_mirror(context: Context, bucket: s3.Bucket, key: kms.Key) -> None:
                     "REPOSITORIES": Sub("${ModelBuildRepository},${ModelDeployRepository}"),
                     "BRANCH": Ref(BRANCH),
                     "TARGET_BUCKET": Ref(bucket),
+                    # An empty repository first gets its seed code (idempotent: never a second commit).
+                    "SEED_CODE_BUCKET": context.config.seed_code_bucket_name,
+                    "SEED_CODE_KEYS": Sub(
+                        f"${{ModelBuildRepository}}={build_seed},${{ModelDeployRepository}}={deploy_seed}"
+                    ),
                 }
             ),
             **_vpc_config(context, awslambda.VPCConfig),
@@ -196,13 +209,18 @@ def codebuild_project(
 
 
 def common_variables(context: Context, bucket: s3.Bucket) -> dict[str, Any]:
-    return {
+    variables: dict[str, Any] = {
         "SAGEMAKER_PROJECT_NAME": Ref(PROJECT_NAME),
         "SAGEMAKER_PROJECT_ID": Ref(PROJECT_ID),
         "ARTIFACT_BUCKET": Ref(bucket),
         "SAGEMAKER_PIPELINE_ROLE_ARN": context.use_role("sagemaker"),
         "ENVIRONMENT": context.config.name,
     }
+    if context.product.vpc_only:
+        # The SageMaker pipeline's jobs run in the same subnets and security groups as the build.
+        variables["SUBNET_IDS"] = Join(",", Ref("SubnetIds"))
+        variables["SECURITY_GROUP_IDS"] = Join(",", Ref("SecurityGroupIds"))
+    return variables
 
 
 def pipeline(
