@@ -238,6 +238,21 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
     )
 
 
+@app.command()
+def package(
+    outdir: Annotated[Path, typer.Option(help="Where the zips and manifest.json go")] = REPO_ROOT
+    / "cdktf.out"
+    / "assets",
+) -> None:
+    """Zip every seedcode/ folder and the Lambda functions deterministically, with a sha256 manifest."""
+    from glue import packaging
+
+    with step("Packaging seed code and Lambda functions"):
+        packages = packaging.package_all(outdir)
+    for built in packages:
+        console.print(f"  {_shown(built.path)}  {built.files} files  sha256 {built.sha256}", markup=False)
+
+
 @app.command("project-teardown")
 def project_teardown(
     project_id: Annotated[str, typer.Argument(help="SageMaker project id (p-...) of a deleted project")],

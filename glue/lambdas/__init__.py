@@ -1,0 +1,1 @@
+"""Lambda handlers shipped with the product templates (zipped by glue packaging)."""
