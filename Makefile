@@ -156,6 +156,10 @@ fmt: setup ## format Python (ruff) and HCL (terraform fmt)
 docs: setup ## regenerate the inputs/outputs tables in every module README
 	@$(GLUE) docs
 
+.PHONY: package
+package: setup ## zip every seedcode/ folder and the Lambda functions deterministically, with a sha256 manifest
+	@$(GLUE) package
+
 .PHONY: golden
 golden: setup ## rewrite the golden snapshots of the rendered product templates (tests/templates/golden)
 	@$(GLUE) templates-golden

@@ -32,11 +32,15 @@ from cdktf_app.targets import (
     team_prefix,
     tooling_role_arn,
 )
+from glue import packaging
 
 AWS_PROVIDER_SOURCE = "hashicorp/aws"
 AWS_PROVIDER_VERSION = ">= 5.100, < 7"
 TERRAFORM_VERSION = ">= 1.11"
 TEMPLATES_DIR = "templates"
+ASSETS_DIR = "assets"
+SEED_PREFIX = "seedcode/"
+LAMBDA_PREFIX = "lambda/"
 # Personas each team gets; platform administrators work through the deploy role instead.
 TEAM_PERSONAS = ["data_scientist", "mlops_engineer"]
 # Tooling-account roles that act in the stage accounts: the pipeline and its CloudFormation deploys.
@@ -131,6 +135,7 @@ class EnvironmentStack(_EnvironmentTerraform):
         self.launch_role_arns = [module.get("launch_role_arn") for module in roles.values()]
         endpoints = self._vpc_endpoints()
         seed = self._seed_code_bucket(endpoints)
+        self._seed_code_objects(seed)
         if config.publishes_to_service_catalog:
             self._service_catalog(seed, roles)
         if config.publishes_to_s3:
@@ -159,6 +164,25 @@ class EnvironmentStack(_EnvironmentTerraform):
             (folder / f"{key}.yaml").write_text(templates.render(key, product, self.config), encoding="utf-8")
             rendered[key] = f"{TEMPLATES_DIR}/{key}.yaml"
         return rendered
+
+    def _seed_code_objects(self, seed: TerraformHclModule) -> None:
+        """Package seedcode/ folders and the Lambda functions into assets/; upload them with their hashes."""
+        packages = packaging.package_all(self.directory / ASSETS_DIR)
+        self.module(
+            "seed_code_objects",
+            "seed_code_objects",
+            {
+                "bucket_name": seed.get("bucket_name"),
+                "kms_key_arn": seed.get("kms_key_arn"),
+                "objects": {
+                    f"{LAMBDA_PREFIX if built.name == packaging.LAMBDAS_NAME else SEED_PREFIX}{built.path.name}": {
+                        "source": f"{ASSETS_DIR}/{built.path.name}",
+                        "sha256": built.sha256,
+                    }
+                    for built in packages
+                },
+            },
+        )
 
     def _resource_types(self, products: list[str]) -> list[str]:
         found: set[str] = set()

@@ -29,6 +29,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store", ".venv", ".git"}
 EXCLUDED_SUFFIXES = (".pyc", ".pyo", "~", ".swp")
 MANIFEST = "manifest.json"
+LAMBDAS_NAME = "lambdas"
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ def package_lambdas(outdir: Path) -> Package:
             for path in _walk(root)
             if path.suffix not in (".so", ".pyd", ".c")  # pure Python only: the same zip on any machine
         ]
-    target = outdir / "lambdas.zip"
+    target = outdir / f"{LAMBDAS_NAME}.zip"
     count = write_zip(entries, target)
-    return Package("lambdas", target, sha256(target), count)
+    return Package(LAMBDAS_NAME, target, sha256(target), count)
 
 
 def package_all(outdir: Path, seed_root: Path = SEEDCODE_DIR) -> list[Package]:

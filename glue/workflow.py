@@ -175,7 +175,7 @@ def fingerprint(config: EnvironmentConfig, target: StackTarget, workspace: Works
     digest = hashlib.sha256()
     directory = workspace.stack(target)
     paths = [directory / "cdk.tf.json", workspace.environments_dir / f"{config.name}.yaml"]
-    paths += sorted((directory / "templates").glob("*"))
+    paths += sorted((directory / "templates").glob("*")) + sorted((directory / "assets").glob("*"))
     paths += sorted(path for path in MODULES_DIR.rglob("*") if path.is_file() and ".terraform" not in path.parts)
     for path in paths:
         digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())

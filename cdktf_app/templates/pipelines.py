@@ -22,7 +22,7 @@ from cdktf_app.targets import partition_of
 from cdktf_app.templates.common import PROJECT_ID, PROJECT_NAME, SHORT_PREFIX, Context, name, project_tags
 
 BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-MIRROR_CODE_KEY = "lambda/git-mirror.zip"
+MIRROR_CODE_KEY = "lambda/lambdas.zip"  # glue package: every function of glue/lambdas
 BRANCH = "Branch"
 # Seed code objects in the seed-code bucket, per kind: (model build, model deploy).
 SEED_KEYS = {
