@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,15 @@ class ModuleRoot:
 def inventories(test_file: str) -> list[Path]:
     """The YAML inventories beside a test module."""
     return sorted(Path(test_file).parent.glob("*.yaml"))
+
+
+def assert_plan_matches_inventory(
+    module_root: ModuleRoot, inventory_path: Path, inputs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> None:
+    """Plan the module with the inventory's variables (through `inputs` when given) and compare."""
+    from tests.modules.inventory import check_inventory, load_inventory
+
+    inventory = load_inventory(inventory_path)
+    variables = inventory["variables"]
+    problems = check_inventory(inventory, module_root.plan(inputs(variables) if inputs else variables))
+    assert not problems, "\n".join(problems)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
+from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
 from tests.modules.iam_roles.policy_eval import Request, decide, statements_of
 from tests.modules.inventory import check_inventory, load_inventory, planned_resources
 
@@ -64,10 +64,7 @@ def granted_to(document: str, account_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
 def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
-    inventory = load_inventory(inventory_path)
-    plan = module_root.plan(inventory["variables"])
-    problems = check_inventory(inventory, plan)
-    assert not problems, "\n".join(problems)
+    assert_plan_matches_inventory(module_root, inventory_path)
 
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
-from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
+from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
@@ -33,11 +33,7 @@ def module_inputs(variables: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
 def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
-    inventory = load_inventory(inventory_path)
-    inputs = module_inputs(inventory["variables"])
-    plan = module_root.plan(inputs)
-    problems = check_inventory(inventory, plan)
-    assert not problems, "\n".join(problems)
+    assert_plan_matches_inventory(module_root, inventory_path, module_inputs)
 
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:

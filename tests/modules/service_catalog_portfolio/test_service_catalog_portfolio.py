@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, inventories, run_module_terraform_test
+from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.module
 
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
 def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
-    inventory = load_inventory(inventory_path)
-    plan = module_root.plan(inventory["variables"])
-    problems = check_inventory(inventory, plan)
-    assert not problems, "\n".join(problems)
+    assert_plan_matches_inventory(module_root, inventory_path)
 
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
