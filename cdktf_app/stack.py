@@ -8,6 +8,7 @@ rendered templates -> products and S3 publication, stage roles <-> cross-account
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,7 @@ class EnvironmentStack(_EnvironmentTerraform):
         """Write templates/<product>.yaml beside cdk.tf.json; return product -> path relative to the stack."""
         rendered: dict[str, str] = {}
         folder = self.directory / TEMPLATES_DIR
+        shutil.rmtree(folder, ignore_errors=True)  # no template of a removed product lingers
         for key, product in sorted(self.config.products.items()):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{key}.yaml").write_text(templates.render(key, product, self.config), encoding="utf-8")
@@ -167,6 +169,7 @@ class EnvironmentStack(_EnvironmentTerraform):
 
     def _seed_code_objects(self, seed: TerraformHclModule) -> None:
         """Package seedcode/ folders and the Lambda functions into assets/; upload them with their hashes."""
+        shutil.rmtree(self.directory / ASSETS_DIR, ignore_errors=True)
         packages = packaging.package_all(self.directory / ASSETS_DIR)
         self.module(
             "seed_code_objects",
