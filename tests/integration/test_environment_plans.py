@@ -126,7 +126,9 @@ def test_prod_cross_account_wiring(workspace: workflow.Workspace, running_emulat
             assert resource.startswith(f"arn:aws:sagemaker:eu-west-1:{TOOLING}:model-package"), resource
 
     products = [r for r in tooling.values() if r["type"] == "aws_servicecatalog_product"]
-    assert sorted(p["values"]["tags"]["team"] for p in products) == ["data-science", "risk-models", "risk-models"]
+    config = workspace.load("prod")
+    expected_teams = sorted(team for team, settings in config.teams.items() for _ in settings.products)
+    assert sorted(p["values"]["tags"]["team"] for p in products) == expected_teams, "one product per team and product"
     constraints = [r for r in tooling.values() if r["type"] == "aws_servicecatalog_constraint"]
     assert len(constraints) == len(products) and all(c["values"]["type"] == "LAUNCH" for c in constraints)
 
