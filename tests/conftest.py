@@ -19,6 +19,23 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return (os.cpu_count() or 1) + 1
 
 
+# Longest first: applies to the emulator, then Terraform plans, then the rest. Workers then start
+# the long tests at once and fill the gaps with short ones, instead of ending on a long tail.
+SCHEDULE_ORDER = ("integration", "module", "compliance")
+# The longest single tests (2-3 minutes each), started before everything else.
+LONGEST_FIRST = ("test_local_environment.py", "test_s3_template_publication.py", "test_bootstrap.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        marks = {mark.name for mark in item.iter_markers()}
+        group = next((index for index, name in enumerate(SCHEDULE_ORDER) if name in marks), len(SCHEDULE_ORDER))
+        file_name = item.path.name
+        return group, LONGEST_FIRST.index(file_name) if file_name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Every Terraform the suite starts (tftest included) installs providers like `make` does.
     if not CLI_CONFIG_FILE.exists():
