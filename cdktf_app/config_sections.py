@@ -220,6 +220,11 @@ class ProductConfig(StrictModel):
     def _kind_settings(self) -> ProductConfig:
         if self.kind == "multi_model" and len(self.models) < 2:
             raise ValueError("kind 'multi_model' needs at least two entries in models")
+        if self.kind == "multi_model" and self.hosting not in ("batch", "multi_model"):
+            raise ValueError(
+                "kind 'multi_model' deploys several models: hosting must be 'batch' or 'multi_model', "
+                f"not {self.hosting!r}"
+            )
         if self.kind != "multi_model" and self.models:
             raise ValueError(f"models is only for kind 'multi_model', not {self.kind!r}")
         if self.kind == "multi_branch" and self.scm.provider not in CODECONNECTIONS_PROVIDERS:

@@ -45,7 +45,7 @@ def _variant(config: EnvironmentConfig, kind: str, source: str) -> tuple[Environ
         "owner": "tests",
         "stages": stages,
         "approvals": {"manual": {stages[-1]: [{"name": "Release", "approver_group": "approvers"}]}},
-        "hosting": "serverless",
+        "hosting": "multi_model" if kind == "multi_model" else "serverless",
         "scm": SOURCES[source],
     }
     if kind == "multi_model":

@@ -1,0 +1,7 @@
+"""`python -m build`: see build/cli.py."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())
