@@ -26,7 +26,7 @@ LAMBDAS_PACKAGE = REPO_ROOT / "glue" / "lambdas"
 # Pure-Python dependencies the functions import, shipped inside their zip.
 LAMBDA_DEPENDENCIES = ("dulwich",)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store", ".venv", ".git"}
+EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store", ".venv", ".git", "dist"}
 EXCLUDED_SUFFIXES = (".pyc", ".pyo", "~", ".swp")
 MANIFEST = "manifest.json"
 LAMBDAS_NAME = "lambdas"
