@@ -125,12 +125,22 @@ class _EnvironmentTerraform(TerraformStack):
 
 
 class EnvironmentStack(_EnvironmentTerraform):
-    """The environment's own account: network, buckets, roles, portfolio, products, S3 templates."""
+    """The environment's own account: network, buckets, roles, portfolio, products, S3 templates.
+
+    `packages`: the seed-code and Lambda zips, built once per synthesis (the same bytes for every stack).
+    """
 
     def __init__(
-        self, scope: Construct, config: EnvironmentConfig, target: StackTarget, outdir: Path, emulate: bool = False
+        self,
+        scope: Construct,
+        config: EnvironmentConfig,
+        target: StackTarget,
+        outdir: Path,
+        packages: list[packaging.Package],
+        emulate: bool = False,
     ) -> None:
         super().__init__(scope, config, target, outdir, emulate)
+        self.packages = packages
         self.template_files = self._render_templates()
         roles = {team: self._team_roles(team) for team in config.teams}
         self.launch_role_arns = [module.get("launch_role_arn") for module in roles.values()]
@@ -168,9 +178,10 @@ class EnvironmentStack(_EnvironmentTerraform):
         return rendered
 
     def _seed_code_objects(self, seed: TerraformHclModule) -> None:
-        """Package seedcode/ folders and the Lambda functions into assets/; upload them with their hashes."""
-        shutil.rmtree(self.directory / ASSETS_DIR, ignore_errors=True)
-        packages = packaging.package_all(self.directory / ASSETS_DIR)
+        """Copy the packaged seedcode/ folders and Lambda functions into assets/; upload them with their hashes."""
+        assets = self.directory / ASSETS_DIR
+        shutil.rmtree(assets, ignore_errors=True)
+        packages = packaging.copy_packages(self.packages, assets)
         self.module(
             "seed_code_objects",
             "seed_code_objects",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import shutil
 import stat
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -101,6 +102,17 @@ def package_lambdas(outdir: Path) -> Package:
     target = outdir / f"{LAMBDAS_NAME}.zip"
     count = write_zip(entries, target)
     return Package(LAMBDAS_NAME, target, sha256(target), count)
+
+
+def copy_packages(packages: list[Package], outdir: Path) -> list[Package]:
+    """The same packages in another folder (synthesis packages once per run, then copies per stack)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for built in packages:
+        shutil.copyfile(built.path, outdir / built.path.name)
+        copied.append(Package(built.name, outdir / built.path.name, built.sha256, built.files))
+    shutil.copyfile(built.path.parent / MANIFEST, outdir / MANIFEST)
+    return copied
 
 
 def package_all(outdir: Path, seed_root: Path = SEEDCODE_DIR) -> list[Package]:
