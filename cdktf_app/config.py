@@ -15,10 +15,13 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from cdktf_app.config_sections import (
+    ACCOUNT_ID,
     PRODUCT_KEY,
+    ROLE_ARN,
     SECTION_PATTERN_MEANING,
     STAGE_NAME,
     TEAM_NAME,
+    AccountId,
     NetworkConfig,
     PortfolioConfig,
     ProductConfig,
@@ -28,9 +31,7 @@ from cdktf_app.config_sections import (
 )
 
 ENVIRONMENT_NAME = r"^[a-z][a-z0-9-]{1,19}$"
-ACCOUNT_ID = r"^[0-9]{12}$"
 REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
-ROLE_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 PRINCIPAL_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:((role|user)/[A-Za-z0-9+=,.@_/-]{1,512}|root)$"
 VPCE_ID = r"^vpce-[0-9a-f]{8,17}$"
 TAG_KEY = r"^[\w.:/=+\-@ ]{1,128}$"
@@ -61,7 +62,6 @@ class ConfigError(Exception):
     """A configuration file is missing or invalid; the message is ready for the user."""
 
 
-AccountId = Annotated[str, Field(pattern=ACCOUNT_ID, description="12-digit AWS account id, quoted")]
 PrincipalArn = Annotated[str, Field(pattern=PRINCIPAL_ARN)]
 
 

@@ -74,10 +74,15 @@ def tooling_role_arn(config: EnvironmentConfig, team: str, service: str) -> str:
 STAGE_ROLE_SUFFIXES = ("deploy", "cloudformation", "sagemaker")
 
 
-def stage_role_arns(config: EnvironmentConfig, stage: str) -> list[str]:
+def stage_role_arn(config: EnvironmentConfig, stage: str, suffix: str) -> str:
+    """ARN of a stage account's role (modules/stage_deployment names them <prefix>-<stage>-<suffix>)."""
     account = config.stage_account(stage)
-    partition = partition_of(config.region)
-    return [
-        f"arn:{partition}:iam::{account}:role/{config.resource_prefix}-{stage}-{suffix}"
-        for suffix in STAGE_ROLE_SUFFIXES
-    ]
+    return f"arn:{partition_of(config.region)}:iam::{account}:role/{config.resource_prefix}-{stage}-{suffix}"
+
+
+def stage_role_arns(config: EnvironmentConfig, stage: str) -> list[str]:
+    return [stage_role_arn(config, stage, suffix) for suffix in STAGE_ROLE_SUFFIXES]
+
+
+def account_root_arn(config: EnvironmentConfig, account: str) -> str:
+    return f"arn:{partition_of(config.region)}:iam::{account}:root"

@@ -10,7 +10,7 @@ from typing import Any
 
 from troposphere import GetAtt, Ref, Sub, kms, s3
 
-from cdktf_app.targets import cross_account_stages, partition_of, stage_role_arns
+from cdktf_app.targets import account_root_arn, cross_account_stages, stage_role_arns
 from cdktf_app.templates.common import SHORT_PREFIX, Context, project_tags
 
 
@@ -18,7 +18,7 @@ def _stage_readers(context: Context) -> list[tuple[str, list[str]]]:
     """(stage account root, the stage roles that may read) for every stage in another account."""
     config = context.config
     return [
-        (f"arn:{partition_of(config.region)}:iam::{config.stage_account(stage)}:root", stage_role_arns(config, stage))
+        (account_root_arn(config, config.stage_account(stage)), stage_role_arns(config, stage))
         for stage in cross_account_stages(config)
         if stage in context.product.stages
     ]

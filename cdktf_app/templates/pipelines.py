@@ -18,7 +18,7 @@ from troposphere import GetAtt, Join, Parameter, Ref, Sub, awslambda, codebuild,
 from troposphere import codepipeline as cp
 
 from cdktf_app.config_sections import CODECONNECTIONS_PROVIDERS, EXTERNAL_GIT_PROVIDERS
-from cdktf_app.targets import partition_of
+from cdktf_app.targets import stage_role_arn
 from cdktf_app.templates.common import PROJECT_ID, PROJECT_NAME, SHORT_PREFIX, Context, name, project_tags
 
 BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
@@ -276,7 +276,6 @@ def build_action(
 def deploy_stages(context: Context, test_project: codebuild.Project) -> list[cp.Stages]:
     """One pipeline stage per deployment stage: approvals, CloudFormation deploy, optional test."""
     config, product = context.config, context.product
-    partition = partition_of(config.region)
     stages = []
     for stage in product.stages:
         settings = config.stages[stage]
@@ -305,9 +304,8 @@ def deploy_stages(context: Context, test_project: codebuild.Project) -> list[cp.
         }
         action_role: dict[str, Any] = {}
         if account != config.account_id:
-            prefix = f"arn:{partition}:iam::{account}:role/{config.resource_prefix}-{stage}"
-            deploy["RoleArn"] = f"{prefix}-cloudformation"
-            action_role = {"RoleArn": f"{prefix}-deploy"}
+            deploy["RoleArn"] = stage_role_arn(config, stage, "cloudformation")
+            action_role = {"RoleArn": stage_role_arn(config, stage, "deploy")}
         else:
             deploy["RoleArn"] = context.use_role("cloudformation")
         actions.append(

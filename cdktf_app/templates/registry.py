@@ -8,7 +8,7 @@ from typing import Any
 from troposphere import Ref, Sub, events
 from troposphere import sagemaker as sm
 
-from cdktf_app.targets import cross_account_stages, partition_of
+from cdktf_app.targets import account_root_arn, cross_account_stages, stage_role_arns
 from cdktf_app.templates.common import PROJECT_PREFIX, SHORT_PREFIX, Context, project_tags
 
 APPROVAL_EVENT = "SageMaker Model Package State Change"
@@ -28,13 +28,8 @@ def _group_policy(context: Context, group: Sub) -> dict[str, Any] | None:
     stages = [stage for stage in cross_account_stages(config) if stage in context.product.stages]
     if not stages:
         return None
-    partition = partition_of(config.region)
-    roots = sorted({f"arn:{partition}:iam::{config.stage_account(stage)}:root" for stage in stages})
-    roles = [
-        f"arn:{partition}:iam::{config.stage_account(stage)}:role/{config.resource_prefix}-{stage}-{suffix}"
-        for stage in stages
-        for suffix in ("deploy", "cloudformation", "sagemaker")
-    ]
+    roots = sorted({account_root_arn(config, config.stage_account(stage)) for stage in stages})
+    roles = [arn for stage in stages for arn in stage_role_arns(config, stage)]
     group_arn = Sub(
         "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/${Group}",
         Group=group,
