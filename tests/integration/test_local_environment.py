@@ -13,24 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from cdktf_app.targets import stack_targets
 from glue import emulator, workflow
 from glue.errors import UserError
+from tests.conftest import emulator_client
 
 pytestmark = pytest.mark.integration
-
-
-def _client(service: str, running: emulator.RunningEmulator) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=running.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="emulator",
-        aws_secret_access_key="emulator",
-    )
 
 
 def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emulator: emulator.RunningEmulator) -> None:
@@ -59,23 +49,24 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     assert not second.summary.has_changes, second.summary.lines()
 
     # A versioned bucket holding several versions must still go away with destroy.
-    s3 = _client("s3", running_emulator)
+    s3 = emulator_client("s3", running_emulator)
     for body in (b"one", b"two"):
         s3.put_object(Bucket=config.seed_code_bucket_name, Key="seed/model-build.zip", Body=body)
     destroy_plan = workflow.destroy_plan(target, workspace, terraform)
     assert destroy_plan.summary.counts["delete"] == created
     workflow.destroy(destroy_plan, terraform)
     assert config.seed_code_bucket_name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    assert not _client("ec2", running_emulator).describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.42.0.0/16"]}])[
-        "Vpcs"
-    ], "the VPC and its endpoints are gone"
+    remaining = emulator_client("ec2", running_emulator).describe_vpcs(
+        Filters=[{"Name": "cidr", "Values": ["10.42.0.0/16"]}]
+    )["Vpcs"]
+    assert not remaining, "the VPC and its endpoints are gone"
     assert terraform.outputs() == {}
 
 
 def _check_seed_code_bucket(
     bucket: str, tags: dict[str, str], outputs: dict[str, Any], running: emulator.RunningEmulator
 ) -> None:
-    s3, kms = _client("s3", running), _client("kms", running)
+    s3, kms = emulator_client("s3", running), emulator_client("kms", running)
     assert outputs["seed_code_bucket_name"] == bucket
     assert outputs["seed_code_conditional_denies_included"] is False
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
@@ -102,7 +93,7 @@ def _check_seed_code_bucket(
 
 def _check_network(outputs: dict[str, Any], running: emulator.RunningEmulator, seed_bucket: str) -> None:
     """VPC, subnets, the S3 gateway endpoint with its policy, the interface endpoints and their security group."""
-    ec2 = _client("ec2", running)
+    ec2 = emulator_client("ec2", running)
     (vpc,) = ec2.describe_vpcs(VpcIds=[outputs["vpc_id"]])["Vpcs"]
     assert vpc["CidrBlock"] == "10.42.0.0/16"
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
@@ -143,7 +134,7 @@ def _check_network(outputs: dict[str, Any], running: emulator.RunningEmulator, s
 
 
 def _check_team_roles(outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
-    iam = _client("iam", running)
+    iam = emulator_client("iam", running)
     role = iam.get_role(RoleName="smt-local-data-science-launch")["Role"]
     assert role["Arn"] == outputs["team_data_science_launch_role_arn"]
     trust = role["AssumeRolePolicyDocument"]
@@ -154,7 +145,7 @@ def _check_team_roles(outputs: dict[str, Any], running: emulator.RunningEmulator
 
 
 def _check_s3_templates(stack: Path, outputs: dict[str, Any], running: emulator.RunningEmulator) -> None:
-    s3 = _client("s3", running)
+    s3 = emulator_client("s3", running)
     location = str(outputs["s3_templates_location"]).removeprefix("s3://")
     bucket, prefix = location.split("/", 1)
     key = f"{prefix}build-train-deploy.yaml"

@@ -3,30 +3,18 @@ created on the emulator the way the product template names them, then removed (d
 
 from __future__ import annotations
 
-from typing import Any
-
-import boto3
 import pytest
 
 from glue import emulator
 from glue.errors import UserError
 from glue.project_teardown import teardown
+from tests.conftest import emulator_client
 
 pytestmark = pytest.mark.integration
 
 
-def _client(service: str, running: emulator.RunningEmulator) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=running.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="emulator",
-        aws_secret_access_key="emulator",
-    )
-
-
 def test_retained_bucket_and_key_are_removed(running_emulator: emulator.RunningEmulator) -> None:
-    s3, kms = _client("s3", running_emulator), _client("kms", running_emulator)
+    s3, kms = emulator_client("s3", running_emulator), emulator_client("kms", running_emulator)
     project = "p-teardown01"
     bucket = f"sagemaker-{project}-art-123456789012-us-east-1"
     other = "sagemaker-p-otherproject-art-123456789012-us-east-1"
@@ -54,4 +42,4 @@ def test_retained_bucket_and_key_are_removed(running_emulator: emulator.RunningE
 
 def test_rejects_what_is_not_a_project_id(running_emulator: emulator.RunningEmulator) -> None:
     with pytest.raises(UserError, match="not a SageMaker project id"):
-        teardown("*", _client("s3", running_emulator), _client("kms", running_emulator))
+        teardown("*", emulator_client("s3", running_emulator), emulator_client("kms", running_emulator))

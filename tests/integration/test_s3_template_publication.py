@@ -9,26 +9,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from glue import emulator
+from tests.conftest import emulator_client
 from tests.modules.harness import init_test_root
 from tests.modules.s3_template_publication.test_s3_template_publication import HERE, TEMPLATES
 
 pytestmark = pytest.mark.integration
 
 BUCKET = "templates-integration-test"
-
-
-def _client(service: str, running: emulator.RunningEmulator) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=running.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="emulator",
-        aws_secret_access_key="emulator",
-    )
 
 
 def _changed(plan: Any) -> list[str]:
@@ -53,7 +43,7 @@ def test_template_publication_apply_read_back_destroy(
         },
     }
     tf_vars = {"emulator_endpoint": running_emulator.endpoint, "module_inputs": inputs}
-    s3, kms = _client("s3", running_emulator), _client("kms", running_emulator)
+    s3, kms = emulator_client("s3", running_emulator), emulator_client("kms", running_emulator)
     tf.apply(tf_vars=tf_vars)
     try:
         outputs = tf.output()

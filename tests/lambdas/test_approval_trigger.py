@@ -27,6 +27,7 @@ from botocore.stub import Stubber
 
 from glue import emulator
 from glue.lambdas import approval_trigger as trigger
+from tests.conftest import emulator_client
 
 FIXTURES = Path(__file__).parent / "fixtures" / "approval_trigger"
 GROUP = "customer-churn-p-7hbqzl3vxw2n"
@@ -56,16 +57,6 @@ def reapproval() -> dict[str, Any]:
     event["time"] = "2024-06-11T08:00:01Z"
     event["detail"]["LastModifiedTime"] = 1718092800000
     return event
-
-
-def _client(service: str, running: emulator.RunningEmulator) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=running.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="emulator",
-        aws_secret_access_key="emulator",
-    )
 
 
 def _prefix() -> str:
@@ -345,7 +336,7 @@ def test_redirects_are_not_followed(stand_in: StandIn) -> None:
 
 
 def _pipeline(running: emulator.RunningEmulator) -> str:
-    iam, codepipeline = _client("iam", running), _client("codepipeline", running)
+    iam, codepipeline = emulator_client("iam", running), emulator_client("codepipeline", running)
     name = f"churn-deploy-{uuid.uuid4().hex[:8]}"
     trust = {
         "Version": "2012-10-17",
@@ -398,7 +389,7 @@ def _pipeline(running: emulator.RunningEmulator) -> str:
 
 @pytest.mark.integration
 def test_codepipeline_target_starts_once_per_approval(running_emulator: emulator.RunningEmulator) -> None:
-    ssm, codepipeline = _client("ssm", running_emulator), _client("codepipeline", running_emulator)
+    ssm, codepipeline = emulator_client("ssm", running_emulator), emulator_client("codepipeline", running_emulator)
     name = _pipeline(running_emulator)
     prefix = _prefix()
     settings = trigger.Settings(
@@ -446,7 +437,7 @@ def test_codepipeline_target_starts_once_per_approval(running_emulator: emulator
 def test_github_target_dispatches_the_workflow(
     running_emulator: emulator.RunningEmulator, stand_in: StandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ssm, secrets = _client("ssm", running_emulator), _client("secretsmanager", running_emulator)
+    ssm, secrets = emulator_client("ssm", running_emulator), emulator_client("secretsmanager", running_emulator)
     secret = secrets.create_secret(
         Name=f"github-token-{uuid.uuid4().hex[:8]}", SecretString=json.dumps({"token": TOKEN})
     )
@@ -483,7 +474,7 @@ def test_github_target_dispatches_the_workflow(
 
 @pytest.mark.integration
 def test_gitlab_target_triggers_a_pipeline(running_emulator: emulator.RunningEmulator, stand_in: StandIn) -> None:
-    ssm, secrets = _client("ssm", running_emulator), _client("secretsmanager", running_emulator)
+    ssm, secrets = emulator_client("ssm", running_emulator), emulator_client("secretsmanager", running_emulator)
     secret = secrets.create_secret(Name=f"gitlab-trigger-{uuid.uuid4().hex[:8]}", SecretString=f"{TOKEN}\n")
     settings = trigger.Settings(
         frozenset({GROUP}), trigger.GitLabTarget(stand_in.url, "ml-platform/churn", "release", secret["ARN"]), _prefix()
@@ -516,7 +507,7 @@ def test_gitlab_target_triggers_a_pipeline(running_emulator: emulator.RunningEmu
 def test_a_refusal_raises_without_the_token_and_a_retry_triggers(
     running_emulator: emulator.RunningEmulator, stand_in: StandIn, target: str, status: int
 ) -> None:
-    ssm, secrets = _client("ssm", running_emulator), _client("secretsmanager", running_emulator)
+    ssm, secrets = emulator_client("ssm", running_emulator), emulator_client("secretsmanager", running_emulator)
     secret = secrets.create_secret(Name=f"{target}-token-{uuid.uuid4().hex[:8]}", SecretString=TOKEN)["ARN"]
     chosen: trigger.Target = (
         trigger.GitHubTarget(stand_in.url, "acme/churn-model", "deploy.yml", "main", secret)
@@ -546,7 +537,7 @@ def test_a_refusal_raises_without_the_token_and_a_retry_triggers(
 
 @pytest.mark.integration
 def test_claims_of_other_invocations(running_emulator: emulator.RunningEmulator, stand_in: StandIn) -> None:
-    ssm, secrets = _client("ssm", running_emulator), _client("secretsmanager", running_emulator)
+    ssm, secrets = emulator_client("ssm", running_emulator), emulator_client("secretsmanager", running_emulator)
     secret = secrets.create_secret(Name=f"gitlab-trigger-{uuid.uuid4().hex[:8]}", SecretString=TOKEN)["ARN"]
     prefix = _prefix()
     settings = trigger.Settings(frozenset({GROUP}), trigger.GitLabTarget(stand_in.url, "42", "main", secret), prefix)
@@ -568,7 +559,7 @@ def test_claims_of_other_invocations(running_emulator: emulator.RunningEmulator,
 def test_handler_reads_the_environment(
     running_emulator: emulator.RunningEmulator, stand_in: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    secrets = _client("secretsmanager", running_emulator)
+    secrets = emulator_client("secretsmanager", running_emulator)
     secret = secrets.create_secret(Name=f"github-token-{uuid.uuid4().hex[:8]}", SecretString=TOKEN)["ARN"]
     environment = {
         "AWS_ENDPOINT_URL": running_emulator.endpoint,
