@@ -17,6 +17,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
+SEEDCODE_VENV := .venv-seedcode
+SEEDCODE_LOCK := seedcode/model-build/requirements.lock
 export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform/cli/terraform.rc
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
@@ -37,7 +39,7 @@ preflight:
 	@PYTHON=$(PYTHON) bash scripts/preflight.sh
 
 .PHONY: setup
-setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
+setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
 
 $(VENV)/.installed: requirements.lock
 	@echo "→ Installing .venv from requirements.lock (first run takes about a minute) ..."
@@ -53,6 +55,13 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.lock
 	@touch $@
 	@echo "✓ .venv-checkov ready"
 
+$(SEEDCODE_VENV)/.installed: $(SEEDCODE_LOCK)
+	@echo "→ Installing .venv-seedcode from $(SEEDCODE_LOCK) (SageMaker Python SDK v3, about 1 GB; first run takes a few minutes) ..."
+	@[ -x $(SEEDCODE_VENV)/bin/python ] || $(PYTHON) -m venv $(SEEDCODE_VENV)
+	@$(SEEDCODE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(SEEDCODE_LOCK) 2>&1 | $(PIP_QUIET_FILTER)
+	@touch $@
+	@echo "✓ .venv-seedcode ready"
+
 $(TF_CLI_CONFIG_FILE): terraform/cli/configure.sh
 	@bash terraform/cli/configure.sh
 
@@ -64,6 +73,9 @@ lock: preflight ## re-resolve requirements*.in into the lock files and refresh t
 	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	@.venv-lock/bin/pip install --quiet -r requirements-checkov.in 2>&1 | $(PIP_QUIET_FILTER)
 	@{ echo '# Exact pins of .venv-checkov (checkov pins an old boto3, so it has its own venv). Installed by `make setup`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements-checkov.lock
+	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	@.venv-lock/bin/pip install --quiet -r seedcode/model-build/requirements-dev.txt 2>&1 | $(PIP_QUIET_FILTER)
+	@{ sed -n '/^#/p' $(SEEDCODE_LOCK); .venv-lock/bin/pip freeze --exclude-editable | sort; } > $(SEEDCODE_LOCK).new && mv $(SEEDCODE_LOCK).new $(SEEDCODE_LOCK)
 	@rm -rf .venv-lock
 	@bash terraform/lock.sh
 

@@ -81,7 +81,12 @@ def _model_build(context: Context, bucket: object, key: object, variables: dict[
         context, "ModelBuildProject", "modelbuild", key, {**variables, **extra}, BUILDSPEC_MODEL_BUILD
     )
     triggers = None
+    namespace = None
+    build_variables: dict[str, str] = {}
     if product.kind == "multi_branch":
+        # Each run builds the branch that triggered it: the build names that branch's SageMaker pipeline.
+        namespace = pipelines.SOURCE_NAMESPACE
+        build_variables["SOURCE_BRANCH"] = f"#{{{namespace}.BranchName}}"
         triggers = [
             cp.PipelineTriggerDeclaration(
                 ProviderType="CodeStarSourceConnection",
@@ -106,12 +111,22 @@ def _model_build(context: Context, bucket: object, key: object, variables: dict[
         [
             cp.Stages(
                 Name="Source",
-                Actions=[pipelines.source_action(context, "ModelBuildRepository", bucket, "ModelBuildCode")],
+                Actions=[
+                    pipelines.source_action(
+                        context, "ModelBuildRepository", bucket, "ModelBuildCode", namespace=namespace
+                    )
+                ],
             ),
             cp.Stages(
                 Name="Build",
                 Actions=[
-                    pipelines.build_action("BuildAndRunPipeline", project, ["ModelBuildCode"], ["ModelBuildOutput"])
+                    pipelines.build_action(
+                        "BuildAndRunPipeline",
+                        project,
+                        ["ModelBuildCode"],
+                        ["ModelBuildOutput"],
+                        variables=build_variables,
+                    )
                 ],
             ),
         ],

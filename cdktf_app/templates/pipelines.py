@@ -24,13 +24,12 @@ from cdktf_app.templates.common import PROJECT_ID, PROJECT_NAME, SHORT_PREFIX, C
 BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
 MIRROR_CODE_KEY = "lambda/lambdas.zip"  # glue package: every function of glue/lambdas
 BRANCH = "Branch"
-# Seed code objects in the seed-code bucket, per kind: (model build, model deploy).
-SEED_KEYS = {
-    "build_train_deploy": ("seedcode/model-build.zip", "seedcode/model-deploy.zip"),
-    "multi_branch": ("seedcode/model-build-multi-branch.zip", "seedcode/model-deploy.zip"),
-    "multi_model": ("seedcode/model-build-multi-model.zip", "seedcode/model-deploy.zip"),
-    "promotion": ("seedcode/pipeline-definition.zip", "seedcode/model-deploy.zip"),
-}
+# Seed code objects in the seed-code bucket: (model build, model deploy). One model-build seed serves
+# every kind: the build project's variables (MODELS, EXPERIMENT_BRANCH_PREFIX, SOURCE_BRANCH) choose
+# the variant (docs/adr/0008-seed-code-variants.md).
+SEED_KEYS = ("seedcode/model-build.zip", "seedcode/model-deploy.zip")
+# Namespace of the source action's output variables (BranchName, CommitId) in the build pipeline.
+SOURCE_NAMESPACE = "SourceVariables"
 
 
 def add_source_parameters(context: Context) -> None:
@@ -51,10 +50,14 @@ def add_source_parameters(context: Context) -> None:
     template.add_parameter(Parameter(BRANCH, Type="String", Default="main", Description="Branch the pipelines follow"))
 
 
-def source_action(context: Context, repository: str, bucket: s3.Bucket, output: str) -> cp.Actions:
-    """The pipeline's source action for `repository` (a parameter name), by SCM provider."""
+def source_action(
+    context: Context, repository: str, bucket: s3.Bucket, output: str, namespace: str | None = None
+) -> cp.Actions:
+    """The pipeline's source action for `repository` (a parameter name), by SCM provider; with
+    `namespace`, a CodeConnections source publishes its variables (#{namespace.BranchName})."""
     scm = context.product.scm
     if scm.provider in CODECONNECTIONS_PROVIDERS:
+        extra: dict[str, Any] = {"Namespace": namespace} if namespace else {}
         return cp.Actions(
             Name="Source",
             ActionTypeId=cp.ActionTypeId(
@@ -68,6 +71,7 @@ def source_action(context: Context, repository: str, bucket: s3.Bucket, output: 
             },
             OutputArtifacts=[cp.OutputArtifacts(Name=output)],
             RunOrder=1,
+            **extra,
         )
     if scm.provider in EXTERNAL_GIT_PROVIDERS:
         return cp.Actions(
@@ -95,7 +99,7 @@ def add_git_mirror(context: Context, bucket: s3.Bucket, key: kms.Key) -> None:
     scm = context.product.scm
     if scm.provider not in EXTERNAL_GIT_PROVIDERS:
         return
-    build_seed, deploy_seed = SEED_KEYS[context.product.kind]
+    build_seed, deploy_seed = SEED_KEYS
     function = context.add(
         awslambda.Function(
             "GitMirrorFunction",
@@ -255,8 +259,14 @@ def pipeline(
 
 
 def build_action(
-    name_: str, project: codebuild.Project, inputs: list[str], outputs: list[str], run_order: int = 1, **variables: Any
+    name_: str,
+    project: codebuild.Project,
+    inputs: list[str],
+    outputs: list[str],
+    run_order: int = 1,
+    variables: dict[str, str] | None = None,
 ) -> cp.Actions:
+    """A CodeBuild action; `variables` are set for this action only (they may use #{namespace.Name})."""
     configuration: dict[str, Any] = {"ProjectName": Ref(project)}
     if variables:
         configuration["EnvironmentVariables"] = json.dumps(
@@ -319,7 +329,9 @@ def deploy_stages(context: Context, test_project: codebuild.Project) -> list[cp.
             )
         )
         if product.approvals.integration_test_gate and not settings.production:
-            actions.append(build_action(f"Test-{stage}", test_project, ["BuildArtifact"], [], order + 1, STAGE=stage))
+            actions.append(
+                build_action(f"Test-{stage}", test_project, ["BuildArtifact"], [], order + 1, {"STAGE": stage})
+            )
         stages.append(cp.Stages(Name=f"Deploy-{stage}", Actions=actions))
     return stages
 
