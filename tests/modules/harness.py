@@ -2,8 +2,12 @@
 
 Copies keep parallel pytest workers from sharing a .terraform folder. Test roots keep their
 relative module sources (a link to modules/ sits where the repository has it); module copies
-for `terraform test` get absolute sources instead. A test root holds only the module
-call and its own variables: the harness adds the emulator provider.
+for `terraform test` get absolute sources instead. A test root (tests/modules/<m>/fixture) holds
+only the module call and its own variables; the harness wraps it in a generated root that calls
+it once per case (`module.case["c0"]`, ...) and adds the emulator provider, so that all the
+inputs a test file plans (its inventories, its mismatch cases) cost one `terraform plan`:
+most of a plan's time is loading the AWS provider's schema, whatever the number of resources.
+Each case's plan is handed to the tests with its own addresses (`module.this...`) and outputs.
 """
 
 from __future__ import annotations
@@ -27,23 +31,70 @@ from cdktf_app.provider import emulator_test_root
 LOCAL_SOURCE = re.compile(r'(\bsource\s*=\s*")(\.\.?/[^"]*)(")')
 
 
-def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory, add_emulator_provider: bool = True) -> Any:
-    """Copy a Terraform root to a temporary folder at the same place relative to a link to modules/,
+def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Copy a test root to a temporary folder at the same place relative to a link to modules/,
     so that relative module sources (also modules that call sibling modules) resolve as in the
-    repository; add the emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py)
-    unless the root brings its own; run init once; return the tftest handle."""
+    repository; beside it, a generated root that calls it once per case (var.cases) with the
+    emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py); run init once;
+    return the tftest handle of the generated root."""
     base = tmp_path_factory.mktemp(root_dir.parent.name if root_dir.name == "fixture" else root_dir.name)
     (base / MODULES_DIR.name).symlink_to(MODULES_DIR, target_is_directory=True)
     root = base / root_dir.resolve().relative_to(REPO_ROOT)
     root.mkdir(parents=True)
-    for path in [*root_dir.glob("*.tf"), *root_dir.glob(".terraform.lock.hcl")]:
+    for path in root_dir.glob("*.tf"):
         shutil.copy(path, root / path.name)
-    if add_emulator_provider:
-        provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
-        (root / "emulator_provider.tf.json").write_bytes(provider)
-    handle = tftest.TerraformTest(root)
+    wrapper = root.parent
+    for lock in root_dir.glob(".terraform.lock.hcl"):
+        shutil.copy(lock, wrapper / lock.name)
+    provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
+    (wrapper / "emulator_provider.tf.json").write_bytes(provider)
+    (wrapper / "cases.tf.json").write_bytes(orjson.dumps(_cases_root(f"./{root.name}"), option=orjson.OPT_INDENT_2))
+    handle = tftest.TerraformTest(wrapper)
     handle.setup(cleanup_on_exit=True)
     return handle
+
+
+def _cases_root(source: str) -> dict[str, Any]:
+    """Terraform JSON: the test root called once per entry of var.cases, its outputs as one output."""
+    return {
+        "variable": {"cases": {"type": "any", "description": "Module inputs by case name."}},
+        "module": {"case": {"source": source, "for_each": "${var.cases}", "module_inputs": "${each.value}"}},
+        # Sensitive so that a root exposing a sensitive output still plans; the plan JSON keeps values.
+        "output": {"cases": {"value": "${module.case}", "sensitive": True}},
+    }
+
+
+def case_plan(raw: dict[str, Any], case: str) -> Any:
+    """One case of a multi-case plan as a plan of its own: addresses without the `module.case[...]`
+    prefix, and the test root's outputs (those unknown until apply carry no value, as in tftest)."""
+    prefix = f'module.case["{case}"]'
+    changes = []
+    for change in raw.get("resource_changes", []):
+        if not change["address"].startswith(f"{prefix}."):
+            continue
+        change = {**change, "address": change["address"][len(prefix) + 1 :]}
+        module_address = change.pop("module_address", prefix)
+        if module_address != prefix:
+            change["module_address"] = module_address[len(prefix) + 1 :]
+        changes.append(change)
+    output_change = raw.get("output_changes", {}).get("cases", {})
+    after = (output_change.get("after") or {}).get(case) or {}
+    unknown = output_change.get("after_unknown", False)
+    unknown = unknown.get(case, False) if isinstance(unknown, dict) else unknown
+    outputs: dict[str, Any] = {}
+    for name, value in after.items():
+        value_unknown = unknown.get(name, False) if isinstance(unknown, dict) else unknown
+        outputs[name] = {"sensitive": False} if _has_unknown(value_unknown) else {"sensitive": False, "value": value}
+    planned = {"outputs": outputs, "root_module": {}}
+    return tftest.TerraformPlanOutput({**raw, "resource_changes": changes, "planned_values": planned})
+
+
+def _has_unknown(marks: Any) -> bool:
+    if isinstance(marks, dict):
+        return any(_has_unknown(item) for item in marks.values())
+    if isinstance(marks, list):
+        return any(_has_unknown(item) for item in marks)
+    return marks is True
 
 
 def copy_root(source_dir: Path, target: Path) -> None:
@@ -71,28 +122,47 @@ def run_module_terraform_test(module_name: str, tmp_path: Path, source_dir: Path
     return output
 
 
-@dataclass(frozen=True)
+@dataclass
 class ModuleRoot:
-    """An initialised test root (tests/modules/<module>/fixture) and the emulator it plans against."""
+    """An initialised test root (tests/modules/<module>/fixture) and the emulator it plans against.
+
+    `expected_inputs` are planned together, in one `terraform plan`, at the first `plan` call;
+    inputs not among them are planned on their own when asked for."""
 
     tf: Any
     endpoint: str
-
+    expected_inputs: list[dict[str, Any]] = field(default_factory=list)
     plans: dict[str, Any] = field(default_factory=dict)
 
     def plan(self, module_inputs: dict[str, Any]) -> Any:
-        """A real plan of the module with these inputs (the root's var.module_inputs), made once per inputs."""
-        key = json.dumps(module_inputs, sort_keys=True)
+        """A real plan of the test root with these inputs (its var.module_inputs), made once per inputs."""
+        key = _inputs_key(module_inputs)
         if key not in self.plans:
-            self.plans[key] = self.tf.plan(
-                output=True, tf_vars={"emulator_endpoint": self.endpoint, "module_inputs": module_inputs}
-            )
+            batch = {key: module_inputs}
+            for inputs in self.expected_inputs:
+                batch.setdefault(_inputs_key(inputs), inputs)
+            self.expected_inputs = []
+            cases = {f"c{index}": inputs for index, inputs in enumerate(batch.values())}
+            plan = self.tf.plan(output=True, tf_vars={"emulator_endpoint": self.endpoint, "cases": cases})
+            for (batch_key, _), case in zip(batch.items(), cases, strict=True):
+                self.plans[batch_key] = case_plan(plan._raw, case)
         return self.plans[key]
+
+
+def _inputs_key(module_inputs: dict[str, Any]) -> str:
+    return json.dumps(module_inputs, sort_keys=True)
 
 
 def inventories(test_file: str) -> list[Path]:
     """The YAML inventories beside a test module."""
     return sorted(Path(test_file).parent.glob("*.yaml"))
+
+
+def inventory_inputs(paths: list[Path]) -> list[dict[str, Any]]:
+    """The module inputs (variables) of these inventories."""
+    from tests.modules.inventory import load_inventory
+
+    return [load_inventory(path)["variables"] for path in paths]
 
 
 def assert_plan_matches_inventory(

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.iam_roles.policy_eval import Request, decide, statements_of
 from tests.modules.inventory import check_inventory, load_inventory, planned_resources
 
@@ -28,6 +34,15 @@ VIA_SAGEMAKER = {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
 GROUP = f"arn:aws:sagemaker:us-east-1:{TOOLING}:model-package-group/sagemaker-churn"
 PACKAGE = f"arn:aws:sagemaker:us-east-1:{TOOLING}:model-package/sagemaker-churn/3"
 OTHER_PACKAGE = f"arn:aws:sagemaker:us-east-1:{TOOLING}:model-package/fraud/3"
+
+MISMATCH_INVENTORY = load_inventory(HERE / "two_stages.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "stages": {"staging": {**MISMATCH_INVENTORY["variables"]["stages"]["staging"], "principal_arns": [STAGING_DEPLOY]}},
+    "ssm_parameter_prefix": "/elsewhere/",
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -69,14 +84,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "two_stages.yaml")
-    stages = inventory["variables"]["stages"]
-    variables = {
-        **inventory["variables"],
-        "stages": {"staging": {**stages["staging"], "principal_arns": [STAGING_DEPLOY]}},
-        "ssm_parameter_prefix": "/elsewhere/",
-    }
-    problems = check_inventory(inventory, module_root.plan(variables))
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any("no statement 'ProductionDecryptThroughServices'" in problem for problem in problems), problems
     assert any("no statement 'ProductionReadModelPackages'" in problem for problem in problems), problems
     assert any("StagingDecryptThroughServices" in problem and "aws:PrincipalArn" in problem for problem in problems)

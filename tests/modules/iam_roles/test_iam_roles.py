@@ -7,11 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "bounded_subset.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "resource_name_prefix": "other-",
+    "use_role_services": ["codebuild"],
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -23,10 +38,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "bounded_subset.yaml")
-    variables = {**inventory["variables"], "resource_name_prefix": "other-", "use_role_services": ["codebuild"]}
-    plan = module_root.plan(variables)
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any("S3BucketManage" in problem and "other-*" in problem for problem in problems), problems
     assert any("aws_iam_role: 2 planned, expected 3" in problem for problem in problems), problems
     assert any("PassSageMakerExecutionRole" in problem for problem in problems), problems

@@ -7,11 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "two_zones.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "name_prefix": "smt-net-other",
+    "cidr_block": "10.30.0.0/16",
+    "availability_zones": ["us-east-1a"],
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -23,15 +39,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "two_zones.yaml")
-    variables = {
-        **inventory["variables"],
-        "name_prefix": "smt-net-other",
-        "cidr_block": "10.30.0.0/16",
-        "availability_zones": ["us-east-1a"],
-    }
-    plan = module_root.plan(variables)
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any('aws_subnet.this["us-east-1b"]: not in the plan' in problem for problem in problems)
     assert any("aws_subnet: 1 planned, expected 2" in problem for problem in problems)
     assert any("cidr_block: expected '10.20.0.0/16', got '10.30.0.0/16'" in problem for problem in problems)

@@ -9,12 +9,21 @@ from typing import Any
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "enforced.yaml")
+MISMATCH_VARIABLES = {**MISMATCH_INVENTORY["variables"], "include_conditional_denies": False, "key_prefix": "other/"}
 
 pytestmark = pytest.mark.module
 
@@ -29,6 +38,10 @@ def module_inputs(variables: dict[str, Any]) -> dict[str, Any]:
     return {**variables, "templates": templates}
 
 
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [module_inputs(variables) for variables in [*inventory_inputs(INVENTORIES), MISMATCH_VARIABLES]]
+
+
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
 def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
     assert_plan_matches_inventory(module_root, inventory_path, module_inputs)
@@ -36,10 +49,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "enforced.yaml")
-    variables = module_inputs({**inventory["variables"], "include_conditional_denies": False, "key_prefix": "other/"})
-    plan = module_root.plan(variables)
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(module_inputs(MISMATCH_VARIABLES)))
     assert any("DenyInsecureTransport" in problem for problem in problems)
     assert any("other/model-build.yaml" in problem for problem in problems)
 

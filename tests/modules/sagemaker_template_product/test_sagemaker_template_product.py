@@ -11,13 +11,26 @@ from typing import Any
 import pytest
 
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
 MODULE = MODULES_DIR / "sagemaker_template_product"
 CFN_LINT = REPO_ROOT / ".venv" / "bin" / "cfn-lint"
+
+MISMATCH_INVENTORY = load_inventory(HERE / "first_version.yaml")
+MISMATCH_VARIABLES = {
+    **MISMATCH_INVENTORY["variables"],
+    "versions": {"1.0.0": {"template_file": "templates/model_build_v2.yaml", "description": "First release."}},
+    "team": None,
+}
 
 pytestmark = pytest.mark.module
 
@@ -31,6 +44,10 @@ def module_inputs(variables: dict[str, Any]) -> dict[str, Any]:
     return {**variables, "versions": versions}
 
 
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [module_inputs(variables) for variables in [*inventory_inputs(INVENTORIES), MISMATCH_VARIABLES]]
+
+
 @pytest.mark.parametrize("inventory_path", INVENTORIES, ids=[path.stem for path in INVENTORIES])
 def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -> None:
     assert_plan_matches_inventory(module_root, inventory_path, module_inputs)
@@ -38,14 +55,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "first_version.yaml")
-    variables = {
-        **inventory["variables"],
-        "versions": {"1.0.0": {"template_file": "templates/model_build_v2.yaml", "description": "First release."}},
-        "team": None,
-    }
-    plan = module_root.plan(module_inputs(variables))
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(module_inputs(MISMATCH_VARIABLES)))
     assert any("source_hash: expected '5fbdcc082ea2911c31f61f680d53aa50'" in problem for problem in problems)
     assert any("tags.team: missing" in problem for problem in problems)
 

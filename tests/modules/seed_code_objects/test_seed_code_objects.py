@@ -7,11 +7,28 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "seed_and_lambdas.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "objects": {
+        **MISMATCH_INVENTORY["variables"]["objects"],
+        "seedcode/model-build.zip": {"source": "model-build.zip", "sha256": "3" * 64},
+    },
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -23,10 +40,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The check fails when the plan differs: here a changed hash (what a changed seed looks like)."""
-    inventory = load_inventory(HERE / "seed_and_lambdas.yaml")
-    variables = {**inventory["variables"], "objects": dict(inventory["variables"]["objects"])}
-    variables["objects"]["seedcode/model-build.zip"] = {"source": "model-build.zip", "sha256": "3" * 64}
-    problems = check_inventory(inventory, module_root.plan(variables))
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any("source_hash: expected" in problem for problem in problems), problems
 
 

@@ -8,11 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "teams_tag_options_shares.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "tag_options": {"cost-center": ["cc-1234"]},
+    "share_with_organization": False,
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -24,14 +39,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "teams_tag_options_shares.yaml")
-    variables = {
-        **inventory["variables"],
-        "tag_options": {"cost-center": ["cc-1234"]},
-        "share_with_organization": False,
-    }
-    plan = module_root.plan(variables)
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any('tag_option.this["cost-center=cc-5678"]: not in the plan' in problem for problem in problems)
     assert "aws_servicecatalog_portfolio_share: 2 planned, expected 3" in problems
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.iam_roles.policy_eval import Request, decide
 from tests.modules.inventory import check_inventory, load_inventory, planned_resources
 
@@ -28,6 +34,16 @@ CFN_ROLE, SM_ROLE, DEPLOY_ROLE = (
 PASSED_TO = "iam:PassedToService"
 LOG_GROUP = f"arn:aws:logs:us-east-1:{STAGE}:log-group:/aws/sagemaker/Endpoints/sagemaker-churn-staging"
 LOGS = f"{LOG_GROUP}:log-stream:AllTraffic/i-0"
+
+MISMATCH_INVENTORY = load_inventory(HERE / "staging.yaml")
+MISMATCH_INPUTS = {
+    **MISMATCH_INVENTORY["variables"],
+    "stage_name": "qa",
+    "trusted_principal_arns": [f"arn:aws:iam::{TOOLING}:role/someone-else"],
+    "artifact_kms_key_arns": [],
+}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -50,14 +66,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "staging.yaml")
-    variables = {
-        **inventory["variables"],
-        "stage_name": "qa",
-        "trusted_principal_arns": [f"arn:aws:iam::{TOOLING}:role/someone-else"],
-        "artifact_kms_key_arns": [],
-    }
-    problems = check_inventory(inventory, module_root.plan(variables))
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any('this["deploy"]: name: expected' in problem for problem in problems), problems
     assert any("ToolingPipelinesAssumeRole" in problem and "someone-else" in problem for problem in problems), problems
     assert any("PassCloudFormationRole" in problem and "acme-ml-qa-cloudformation" in problem for problem in problems)

@@ -7,11 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.modules.harness import ModuleRoot, assert_plan_matches_inventory, inventories, run_module_terraform_test
+from tests.modules.harness import (
+    ModuleRoot,
+    assert_plan_matches_inventory,
+    inventories,
+    inventory_inputs,
+    run_module_terraform_test,
+)
 from tests.modules.inventory import check_inventory, load_inventory
 
 HERE = Path(__file__).parent
 INVENTORIES = inventories(__file__)
+
+MISMATCH_INVENTORY = load_inventory(HERE / "default_services.yaml")
+MISMATCH_INPUTS = {**MISMATCH_INVENTORY["variables"], "interface_services": ["sagemaker.api", "sagemaker.runtime"]}
+# Planned together in one plan (tests/modules/conftest.py).
+PLAN_INPUTS = [*inventory_inputs(INVENTORIES), MISMATCH_INPUTS]
 
 pytestmark = pytest.mark.module
 
@@ -23,10 +34,7 @@ def test_plan_matches_inventory(module_root: ModuleRoot, inventory_path: Path) -
 
 def test_inventory_check_reports_a_mismatch(module_root: ModuleRoot) -> None:
     """The inventory check itself must fail when the plan differs (a test that cannot fail is no test)."""
-    inventory = load_inventory(HERE / "default_services.yaml")
-    variables = {**inventory["variables"], "interface_services": ["sagemaker.api", "sagemaker.runtime"]}
-    plan = module_root.plan(variables)
-    problems = check_inventory(inventory, plan)
+    problems = check_inventory(MISMATCH_INVENTORY, module_root.plan(MISMATCH_INPUTS))
     assert any('interface["sagemaker.studio"]: not in the plan' in problem for problem in problems)
     assert any("aws_vpc_endpoint: 3 planned, expected 17" in problem for problem in problems)
     assert any("AllowEcrImageLayers" in problem for problem in problems)
