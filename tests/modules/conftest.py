@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from glue import emulator
-from tests.modules.harness import ModuleRoot, init_test_root, inventories, inventory_inputs
+from tests.modules.harness import ModuleRoot, init_cases_root, inventories, inventory_inputs
 
 
 @pytest.fixture(scope="module")
@@ -22,4 +22,4 @@ def module_root(
     expected = getattr(request.module, "PLAN_INPUTS", None)
     if expected is None:
         expected = inventory_inputs(inventories(str(request.path)))
-    return ModuleRoot(init_test_root(folder / "fixture", tmp_path_factory), running_emulator.endpoint, list(expected))
+    return ModuleRoot(init_cases_root(folder / "fixture", tmp_path_factory), running_emulator.endpoint, list(expected))

@@ -31,27 +31,43 @@ from cdktf_app.provider import emulator_test_root
 LOCAL_SOURCE = re.compile(r'(\bsource\s*=\s*")(\.\.?/[^"]*)(")')
 
 
-def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Copy a test root to a temporary folder at the same place relative to a link to modules/,
-    so that relative module sources (also modules that call sibling modules) resolve as in the
-    repository; beside it, a generated root that calls it once per case (var.cases) with the
-    emulator's provider and `emulator_endpoint` variable (cdktf_app/provider.py); run init once;
-    return the tftest handle of the generated root."""
+def _copy_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Copy a Terraform root (its .tf files) to a temporary folder at the same place relative to a
+    link to modules/, so that relative module sources (also modules that call sibling modules)
+    resolve as in the repository."""
     base = tmp_path_factory.mktemp(root_dir.parent.name if root_dir.name == "fixture" else root_dir.name)
     (base / MODULES_DIR.name).symlink_to(MODULES_DIR, target_is_directory=True)
     root = base / root_dir.resolve().relative_to(REPO_ROOT)
     root.mkdir(parents=True)
     for path in root_dir.glob("*.tf"):
         shutil.copy(path, root / path.name)
-    wrapper = root.parent
-    for lock in root_dir.glob(".terraform.lock.hcl"):
-        shutil.copy(lock, wrapper / lock.name)
-    provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
-    (wrapper / "emulator_provider.tf.json").write_bytes(provider)
-    (wrapper / "cases.tf.json").write_bytes(orjson.dumps(_cases_root(f"./{root.name}"), option=orjson.OPT_INDENT_2))
-    handle = tftest.TerraformTest(wrapper)
+    return root
+
+
+def _init(root: Path, lock_source: Path, add_emulator_provider: bool = True) -> Any:
+    for lock in lock_source.glob(".terraform.lock.hcl"):
+        shutil.copy(lock, root / lock.name)
+    if add_emulator_provider:
+        provider = orjson.dumps(emulator_test_root(), option=orjson.OPT_INDENT_2)
+        (root / "emulator_provider.tf.json").write_bytes(provider)
+    handle = tftest.TerraformTest(root)
     handle.setup(cleanup_on_exit=True)
     return handle
+
+
+def init_test_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory, add_emulator_provider: bool = True) -> Any:
+    """A copy of a Terraform root (see _copy_root) with the emulator's provider and `emulator_endpoint`
+    variable (cdktf_app/provider.py) unless the root brings its own, initialised; its tftest handle."""
+    return _init(_copy_root(root_dir, tmp_path_factory), root_dir, add_emulator_provider)
+
+
+def init_cases_root(root_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A copy of a test root (see _copy_root) and, beside it, a generated root that calls it once per
+    case (var.cases), with the emulator's provider, initialised; the tftest handle of the generated root."""
+    root = _copy_root(root_dir, tmp_path_factory)
+    wrapper = root.parent
+    (wrapper / "cases.tf.json").write_bytes(orjson.dumps(_cases_root(f"./{root.name}"), option=orjson.OPT_INDENT_2))
+    return _init(wrapper, root_dir)
 
 
 def _cases_root(source: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from glue.plancheck.iam_policy import Request, decide, statements_of
 from tests.modules.harness import (
     ModuleRoot,
     assert_plan_matches_inventory,
@@ -17,7 +18,6 @@ from tests.modules.harness import (
     inventory_inputs,
     run_module_terraform_test,
 )
-from tests.modules.iam_roles.policy_eval import Request, decide, statements_of
 from tests.modules.inventory import check_inventory, load_inventory, planned_resources
 
 HERE = Path(__file__).parent

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from glue.plancheck.iam_policy import Request, decide
 from tests.modules.harness import ModuleRoot
-from tests.modules.iam_roles.policy_eval import Request, decide
 from tests.modules.inventory import planned_resources
 
 HERE = Path(__file__).parent

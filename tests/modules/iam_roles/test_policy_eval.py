@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.modules.iam_roles.policy_eval import Request, condition_holds, decide, wildcard_match
+from glue.plancheck.iam_policy import Request, condition_holds, decide, wildcard_match
 
 CODE_REPOSITORY = "arn:aws:sagemaker:us-east-1:123456789012:code-repository/sagemaker-x"
 

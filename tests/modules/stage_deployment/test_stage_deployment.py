@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from glue.plancheck.iam_policy import Request, decide
 from tests.modules.harness import (
     ModuleRoot,
     assert_plan_matches_inventory,
@@ -15,7 +16,6 @@ from tests.modules.harness import (
     inventory_inputs,
     run_module_terraform_test,
 )
-from tests.modules.iam_roles.policy_eval import Request, decide
 from tests.modules.inventory import check_inventory, load_inventory, planned_resources
 
 HERE = Path(__file__).parent

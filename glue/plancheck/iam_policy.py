@@ -1,4 +1,4 @@
-"""A small evaluator of IAM identity-policy documents, enough to check that a role's policy allows an action.
+"""A small evaluator of IAM policy documents: what a statement allows or denies for a request.
 
 Semantics followed: an explicit Deny wins over any Allow; otherwise a matching Allow allows; otherwise the
 request is implicitly denied. Action and NotAction match case-insensitively with * and ? wildcards, Resource and
@@ -90,8 +90,10 @@ def condition_holds(operator_spec: str, key: str, policy_value: Any, context: Ma
     if_exists = operator.endswith("IfExists")
     operator = operator.removesuffix("IfExists")
     policy_values = _as_list(policy_value)
-    present = key in context
-    request_values = _as_list(context.get(key))
+    # Condition keys are case-insensitive (aws:SourceVpce and aws:sourceVpce are the same key).
+    lowered = {name.lower(): value for name, value in context.items()}
+    present = key.lower() in lowered
+    request_values = _as_list(lowered.get(key.lower()))
 
     if operator == "Null":
         return (not present) == (policy_values[0].lower() == "true")
