@@ -148,8 +148,12 @@ test: setup ## run the whole test suite (unit, module plans, integration on the 
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: setup ## benchmarks: synth of 1, 4 and 16 environments as ratios against a plain terraform plan
+bench: setup ## benchmarks: synth of 1, 4 and 16 environments vs terraform plan; plancheck vs checkov on 1k/10k-resource plans
 	@$(GLUE) bench
+
+.PHONY: scan
+scan: setup ## checkov over modules, synthesized stacks and templates (custom checks); SARIF in cdktf.out/scan/
+	@$(GLUE) scan
 
 .PHONY: lint
 lint: setup ## ruff, mypy and terraform fmt checks

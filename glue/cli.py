@@ -15,6 +15,7 @@ from cdktf_app.targets import StackTarget, stack_targets
 from glue import emulator, module_docs, template_golden, workflow
 from glue.errors import UserError
 from glue.plan_summary import PlanSummary
+from glue.plancheck.model import Report
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
 from glue.terraform import Terraform, TerraformError, terraform_binary
@@ -105,18 +106,38 @@ def _plan_environment(name: str, workspace: workflow.Workspace) -> list[tuple[st
         emulator.up(workspace.emulator_state)
     config, stacks = _synthesized_and_initialized(name, workspace)
     results = []
+    failing = 0
     for target, terraform in stacks:
         with step(f"terraform plan ({target.name}, account {target.account_id})"):
             result = workflow.plan(config, target, workspace, terraform)
         _print_lines(result.summary.lines())
         console.print(f"[bold]{target.name}: {result.summary.headline()}[/]")
         console.print(f"Saved plan: {_shown(result.plan_file)} (JSON: {result.plan_json.name})")
+        if result.compliance is not None:
+            _print_compliance(target.name, result.compliance, result.plan_json.parent)
+            failing += sum(1 for finding in result.compliance.findings if finding.failing)
         results.append((target.name, result.summary))
+    if failing:
+        raise UserError(
+            f"compliance: {failing} failing finding(s) in the plans of {name} (listed above; plancheck.txt beside "
+            f"each plan.json). Fix them, or suppress with a justification in environments/plancheck/{name}.yaml"
+        )
     if workspace.emulate:
         console.print(f"Planned against the emulator for review: {name} is never applied from these plans.")
     elif any(summary.has_changes for _, summary in results):
         console.print(f"Apply exactly these plans with: make apply ENV={name}")
     return results
+
+
+def _print_compliance(stack: str, report: Report, directory: Path) -> None:
+    summary = report.summary()
+    failing = [finding for finding in report.sorted() if finding.failing]
+    for finding in failing:
+        console.print(f"  [red]✗ {finding.rule}[/] {finding.address}: {finding.message}", soft_wrap=True)
+    console.print(
+        f"{stack}: compliance {summary['fail']} failing, {summary['unknown']} unknown until apply, "
+        f"{summary['pass']} passing, {summary['suppressed']} suppressed ({_shown(directory / 'plancheck.txt')})"
+    )
 
 
 @app.command()
@@ -306,14 +327,84 @@ def templates_golden(
 @app.command()
 def bench(
     repeat: Annotated[int, typer.Option(min=1, max=20, help="Runs of each step (the median is reported)")] = 3,
+    synth: Annotated[bool, typer.Option("--synth/--no-synth", help="The synthesis benchmark")] = True,
+    plancheck_sizes: Annotated[
+        str, typer.Option(help="Resources per synthetic plan for the plancheck benchmark, comma-separated; '' skips it")
+    ] = "1000,10000",
+    checkov: Annotated[bool, typer.Option("--checkov/--no-checkov", help="Time checkov on the same plans")] = True,
 ) -> None:
-    """Benchmarks: synthesis of 1, 4 and 16 environments, as ratios against a plain terraform plan."""
+    """Benchmarks: synthesis of 1, 4 and 16 environments as ratios against a plain terraform plan; plancheck
+    against checkov on synthetic plans of 1,000 and 10,000 resources."""
     from glue import bench as benchmarks
 
-    terraform_binary()
-    with step(f"Benchmarks ({repeat} runs each; the emulator is started if needed)"):
-        measurements = benchmarks.run(repeat=repeat)
-    _print_lines(benchmarks.report(measurements))
+    try:
+        sizes = tuple(int(size) for size in plancheck_sizes.replace(" ", "").split(",") if size)
+    except ValueError as error:
+        raise UserError(
+            f"--plancheck-sizes takes whole numbers separated by commas, not {plancheck_sizes!r}"
+        ) from error
+    if any(size < 1 for size in sizes):
+        raise UserError("--plancheck-sizes: every size must be at least 1")
+    if synth:
+        terraform_binary()
+        with step(f"Benchmarks ({repeat} runs each; the emulator is started if needed)"):
+            measurements = benchmarks.run(repeat=repeat)
+        _print_lines(benchmarks.report(measurements))
+    if sizes:
+        what = "plancheck and checkov" if checkov else "plancheck"
+        with step(f"{what} on synthetic plans of {', '.join(f'{size:,}' for size in sizes)} resources"):
+            try:
+                checks = benchmarks.run_plancheck(sizes, repeat=repeat, checkov=checkov)
+            except RuntimeError as error:
+                raise UserError(str(error)) from error
+        _print_lines(benchmarks.plancheck_report(checks))
+
+
+@app.command()
+def scan(
+    names: EnvList = None,
+    resynth: Annotated[
+        bool, typer.Option("--resynth", help="Synthesize the environments even when their stacks exist")
+    ] = False,
+    jobs: Annotated[int, typer.Option(min=1, max=8, help="checkov runs at a time")] = 2,
+) -> None:
+    """checkov over modules/, the synthesized stacks and the rendered templates (custom checks included);
+    SARIF in cdktf.out/scan/checkov.sarif, a line per target; exit 1 when a check fails."""
+    from glue.scan import run as scanning
+
+    workspace = workflow.Workspace()
+    configs = _load(_all_or(names, workspace), workspace)
+    missing = [
+        config.name
+        for config in configs
+        for target in stack_targets(config)
+        if not (workspace.stack(target) / "cdk.tf.json").exists()
+    ]
+    if resynth or missing:
+        with step(f"Synthesizing {', '.join(config.name for config in configs)}"):
+            workflow.synthesize(configs, workspace)
+    try:
+        config = scanning.load_config()
+    except scanning.ScanConfigError as error:
+        raise UserError(str(error)) from error
+    try:
+        targets = scanning.targets(configs, workspace.outdir)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    report_root = workspace.outdir / "scan"
+    with step(f"checkov on {len(targets)} targets ({jobs} at a time)"):
+        try:
+            outcomes = scanning.scan(targets, report_root, config, jobs=jobs)
+        except RuntimeError as error:
+            raise UserError(str(error)) from error
+    for outcome in outcomes:
+        console.print(outcome.summary(), markup=False, soft_wrap=True)
+    failures = [failure for outcome in outcomes for failure in outcome.failed]
+    for failure in failures:
+        err_console.print(f"  {failure.line_text()}", markup=False, soft_wrap=True)
+    console.print(f"SARIF: {_shown(report_root / 'checkov.sarif')}", markup=False)
+    if not all(outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -387,7 +478,10 @@ def main() -> None:
     if debug:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a typer.Exit in a command.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except TerraformError as error:

@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -15,11 +16,18 @@ from cdktf_app.targets import StackTarget
 from glue import emulator
 from glue.errors import UserError
 from glue.plan_summary import PlanSummary, summarize
+from glue.plancheck.check import run_checks
+from glue.plancheck.environment_policy import environment_policy
+from glue.plancheck.model import Report
+from glue.plancheck.output import render
+from glue.plancheck.policy import PolicyError
+from glue.plancheck.template_checks import check_template, load_template
 from glue.terraform import Terraform, base_environment
 
 PLAN_FILE = "tfplan"
 PLAN_JSON = "plan.json"
 PLAN_META = "plan.meta.json"
+COMPLIANCE_STEM = "plancheck"  # plancheck.json, plancheck.sarif, plancheck.txt beside plan.json
 DESTROY_PLAN_FILE = "destroy.tfplan"
 # Dummy credentials for the emulator; real ones are dropped so that they never leave for it.
 EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
@@ -64,6 +72,7 @@ class PlanResult:
     plan_file: Path
     plan_json: Path
     summary: PlanSummary
+    compliance: Report | None = None
 
 
 def synthesize(configs: list[EnvironmentConfig], workspace: Workspace) -> list[Path]:
@@ -116,7 +125,30 @@ def plan(config: EnvironmentConfig, target: StackTarget, workspace: Workspace, t
         "endpoint": _endpoint(terraform),
     }
     (directory / PLAN_META).write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2))
-    return PlanResult(plan_file=plan_file, plan_json=plan_json, summary=summarize(document))
+    report = check_compliance(config, target, document, directory)
+    return PlanResult(plan_file=plan_file, plan_json=plan_json, summary=summarize(document), compliance=report)
+
+
+def check_compliance(
+    config: EnvironmentConfig, target: StackTarget, document: dict[str, Any], directory: Path
+) -> Report:
+    """glue.plancheck on the plan and on the stack's rendered product templates, with the environment's
+    policy; plancheck.json/.sarif/.txt beside plan.json."""
+    try:
+        policy = environment_policy(config, target.name, tooling=target.is_tooling)
+    except PolicyError as error:
+        raise UserError(f"{error} (see environments/plancheck/README.md)") from error
+    templates = tuple(
+        finding
+        for path in sorted((directory / "templates").glob("*.yaml"))
+        for finding in check_template(load_template(path), f"templates/{path.name}")
+    )
+    report = run_checks(document, policy, source=str(directory / PLAN_JSON), extra_findings=templates)
+    for fmt, suffix in (("json", "json"), ("sarif", "sarif"), ("text", "txt")):
+        (directory / f"{COMPLIANCE_STEM}.{suffix}").write_text(
+            render(report, fmt, document, directory), encoding="utf-8"
+        )
+    return report
 
 
 def check_saved_plan(

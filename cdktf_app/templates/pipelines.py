@@ -138,6 +138,7 @@ def add_git_mirror(context: Context, bucket: s3.Bucket, key: kms.Key) -> None:
             Description="Mirror the repositories every five minutes",
             ScheduleExpression="rate(5 minutes)",
             State="ENABLED",
+            Tags=project_tags(),
             Targets=[events.Target(Id="GitMirror", Arn=GetAtt(function, "Arn"))],
         )
     )

@@ -104,6 +104,7 @@ def add_approval_rules(context: Context, groups: dict[str, sm.ModelPackageGroup]
                     },
                 },
                 State="ENABLED",
+                Tags=project_tags(),
                 DependsOn=[group.title],
                 Targets=[events.Target(Id="DeployPipeline", Arn=pipeline_arn, RoleArn=context.use_role("events"))],
             )

@@ -53,7 +53,26 @@ def _pattern(text: str, ignore_case: bool) -> re.Pattern[str]:
 
 
 def wildcard_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
-    return bool(_pattern(pattern, ignore_case).match(value))
+    """IAM wildcard match: `*` any run of characters, `?` one character. Patterns without `?` are matched
+    by plain string operations: plans hold thousands of distinct ARNs, and a regex per pattern costs more
+    than the match."""
+    if "?" in pattern:
+        return bool(_pattern(pattern, ignore_case).match(value))
+    if ignore_case:
+        pattern, value = pattern.lower(), value.lower()
+    if "*" not in pattern:
+        return pattern == value
+    parts = pattern.split("*")
+    first, last = parts[0], parts[-1]
+    if len(value) < len(first) + len(last) or not value.startswith(first) or not value.endswith(last):
+        return False
+    position, end = len(first), len(value) - len(last)
+    for part in parts[1:-1]:
+        found = value.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _as_list(value: Any) -> list[str]:

@@ -14,34 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads CloudFormation's short-form tags."""
-
-
-def _construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    if suffix == "Ref":
-        return {"Ref": value}
-    if suffix == "Condition":
-        return {"Condition": value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{suffix}": value}
-
-
-_Loader.add_multi_constructor("!", _construct)
+from glue import cfn_yaml
 
 
 def load(path: Path) -> dict[str, Any]:
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    document = cfn_yaml.load(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
     return document
 

@@ -8,23 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cdktf_app import templates
 from cdktf_app.config import EnvironmentConfig, available_environments, load_environment
 from cdktf_app.paths import ENVIRONMENTS_DIR
+from glue import cfn_yaml
 
 CONFIGS = [load_environment(name, ENVIRONMENTS_DIR) for name in available_environments(ENVIRONMENTS_DIR)]
 PRODUCTS = [(config, key) for config in CONFIGS for key in sorted(config.products)]
 IDS = [f"{config.name}-{key}" for config, key in PRODUCTS]
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads the long-form YAML the builders write (no short-form tags are emitted)."""
-
-
 def _document(config: EnvironmentConfig, key: str) -> dict[str, object]:
-    loaded = yaml.load(templates.render(key, config.products[key], config), Loader=_CloudFormationLoader)  # noqa: S506
+    loaded = cfn_yaml.load(templates.render(key, config.products[key], config))
     assert isinstance(loaded, dict)
     return loaded
 

@@ -32,7 +32,7 @@ PRODUCTS = [(config, key) for config in CONFIGS for key in sorted(config.product
 IDS = [f"{config.name}-{key}" for config, key in PRODUCTS]
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
-SKIPS_FILE = Path(__file__).parent / "checkov_skips.yaml"
+SKIPS_FILE = REPO_ROOT / "glue" / "scan" / "template_skips.yaml"
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 RESOURCE_TYPE = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 POLICIES_TF = MODULES_DIR / "iam_roles" / "policies.tf"
@@ -48,7 +48,7 @@ def _document(config: EnvironmentConfig, key: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Justification:
-    """An entry of checkov_skips.yaml: a check the templates may fail, optionally on some resources only."""
+    """An entry of glue/scan/template_skips.yaml: a check the templates may fail, optionally on some resources only."""
 
     check: str
     resource_type: str | None
@@ -160,7 +160,7 @@ def test_rendered_templates_pass_checkov(scan: tuple[Scan, int]) -> None:
     assert result.summary["resource_count"] == resources, f"checkov did not see every resource: {result.summary}"
     unjustified, _ = judge(result.failed, load_justifications())
     assert not unjustified, (
-        "failed checkov checks (fix the builder, or justify the check in tests/templates/checkov_skips.yaml):\n"
+        "failed checkov checks (fix the builder, or justify the check in glue/scan/template_skips.yaml):\n"
         + "\n".join(unjustified)
     )
 
@@ -169,7 +169,7 @@ def test_rendered_templates_pass_checkov(scan: tuple[Scan, int]) -> None:
 def test_every_checkov_justification_is_still_needed(scan: tuple[Scan, int]) -> None:
     result, _ = scan
     _, unused = judge(result.failed, load_justifications())
-    assert not unused, f"no rendered template fails these any more; remove them from checkov_skips.yaml: {unused}"
+    assert not unused, f"no rendered template fails these any more; remove them from {SKIPS_FILE.name}: {unused}"
 
 
 def test_checkov_fails_an_insecure_template(tmp_path: Path) -> None:

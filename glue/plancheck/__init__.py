@@ -1,0 +1,1 @@
+"""Fast compliance checks of Terraform plans (`python -m glue.plancheck`): see docs/plancheck.md."""

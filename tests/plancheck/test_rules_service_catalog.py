@@ -1,0 +1,172 @@
+"""SC001-SC003 on real plans (tests/plancheck/fixtures/service_catalog/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from glue.plancheck.check import run_checks
+from glue.plancheck.policy import CheckPolicy
+from glue.plancheck.rules.service_catalog import _bucket_key, managed_policies, required_actions, template_types
+from tests.plancheck.fixture_plans import FIXTURES, load_plan
+
+FOLDER = FIXTURES / "service_catalog"
+
+
+def findings(case: str, rule: str) -> dict[str, tuple[str, str]]:
+    report = run_checks(load_plan(FOLDER / case), CheckPolicy())
+    found = [finding for finding in report.findings if finding.rule == rule]
+    result: dict[str, tuple[str, str]] = {finding.address: (finding.status, finding.message) for finding in found}
+    assert len(result) == len(found), "one finding per product"
+    return result
+
+
+@pytest.fixture
+def in_fail_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fail fixture's template comes from `source = "template.yaml"`, relative to the plan's folder."""
+    monkeypatch.chdir(FOLDER / "fail")
+
+
+def test_sc001() -> None:
+    assert findings("pass", "SC001") == {
+        "aws_servicecatalog_product.model_registry": ("pass", "sagemaker:studio-visibility = true")
+    }
+    assert findings("fail", "SC001") == {
+        "aws_servicecatalog_product.hidden": ("fail", "sagemaker:studio-visibility = 'false', not 'true'"),
+        "aws_servicecatalog_product.underprivileged": ("pass", "sagemaker:studio-visibility = true"),
+    }
+    assert findings("unknown", "SC001") == {
+        "aws_servicecatalog_product.known": ("pass", "sagemaker:studio-visibility = true"),
+        "aws_servicecatalog_product.pending": ("unknown", "sagemaker:studio-visibility is known only after apply"),
+    }
+
+
+def test_sc001_missing_tag_fails() -> None:
+    plan = load_plan(FOLDER / "pass")
+    for change in plan["resource_changes"]:
+        if change["type"] == "aws_servicecatalog_product":
+            del change["change"]["after"]["tags"]["sagemaker:studio-visibility"]
+            change["change"]["after_unknown"]["tags_all"] = True  # tags_all from the provider only
+    found = [finding for finding in run_checks(plan, CheckPolicy()).findings if finding.rule == "SC001"]
+    assert [(finding.status, finding.message) for finding in found] == [("fail", "no sagemaker:studio-visibility tag")]
+
+
+def test_sc002_ties_by_reference_when_ids_are_unknown() -> None:
+    tied = ("pass", "has a LAUNCH constraint and a portfolio association")
+    assert findings("pass", "SC002") == {"aws_servicecatalog_product.model_registry": tied}
+    assert findings("fail", "SC002") == {
+        "aws_servicecatalog_product.hidden": ("fail", "no LAUNCH constraint and no portfolio association"),
+        "aws_servicecatalog_product.underprivileged": tied,
+    }
+    assert findings("unknown", "SC002") == {
+        "aws_servicecatalog_product.known": tied,
+        "aws_servicecatalog_product.pending": (
+            "unknown",
+            "no portfolio association tied to it; 1 portfolio association(s) could not be tied to any product",
+        ),
+    }
+
+
+def test_sc003_pass_role_in_module_with_for_each_scoped_by_prefix() -> None:
+    assert findings("pass", "SC003") == {
+        "aws_servicecatalog_product.model_registry": (
+            "pass",
+            'module.launch_role["model-registry"].aws_iam_role.this covers '
+            "AWS::S3::Bucket, AWS::SageMaker::ModelPackageGroup",
+        )
+    }
+
+
+@pytest.mark.usefixtures("in_fail_folder")
+def test_sc003_fail_lists_the_first_missing_actions_per_type() -> None:
+    assert findings("fail", "SC003") == {
+        "aws_servicecatalog_product.hidden": ("unknown", "no LAUNCH constraint tied to this product (see SC002)"),
+        "aws_servicecatalog_product.underprivileged": (
+            "fail",
+            "aws_iam_role.readonly lacks AWS::S3::Bucket: s3:CreateBucket, s3:PutBucketTagging, s3:TagResource, "
+            "s3:PutBucketAbac, s3:PutAnalyticsConfiguration (+44 more); AWS::SageMaker::ModelPackageGroup: "
+            "sagemaker:CreateModelPackageGroup, sagemaker:DescribeModelPackageGroup, "
+            "sagemaker:GetModelPackageGroupPolicy, sagemaker:PutModelPackageGroupPolicy, sagemaker:ListTags (+4 more)",
+        ),
+    }
+
+
+def test_sc003_unknown_when_the_source_file_cannot_be_read() -> None:
+    # run from the repository root: template.yaml is not there
+    assert findings("fail", "SC003")["aws_servicecatalog_product.underprivileged"] == (
+        "unknown",
+        "cannot read template.yaml (source of aws_s3_object.template)",
+    )
+
+
+def test_sc003_unknown_template_or_role_policy() -> None:
+    assert findings("unknown", "SC003") == {
+        "aws_servicecatalog_product.known": ("unknown", "a policy of aws_iam_role.pending is known only after apply"),
+        "aws_servicecatalog_product.pending": (
+            "unknown",
+            "the template content of aws_s3_object.pending is known only after apply",
+        ),
+    }
+
+
+def test_sc003_counts_aws_managed_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fail fixture's read-only role, attached AmazonSageMakerFullAccess instead: SageMaker is covered,
+    S3 buckets are not (that policy grants only some s3 actions)."""
+    monkeypatch.chdir(FOLDER / "fail")
+    plan = load_plan(FOLDER / "fail")
+    for change in plan["resource_changes"]:
+        if change["address"] == "aws_iam_role_policy_attachment.readonly":
+            change["change"]["after"]["policy_arn"] = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    found = {f.address: f for f in run_checks(plan, CheckPolicy()).findings if f.rule == "SC003"}
+    message = found["aws_servicecatalog_product.underprivileged"].message
+    assert found["aws_servicecatalog_product.underprivileged"].status == "fail"
+    # s3:CreateBucket is granted (on sagemaker-* buckets, the template's names), s3:PutBucketTagging is not
+    assert message.startswith("aws_iam_role.readonly lacks AWS::S3::Bucket: s3:PutBucketTagging, ")
+    assert "AWS::SageMaker::ModelPackageGroup" not in message
+
+
+def test_template_types_with_short_form_tags() -> None:
+    text = """
+Resources:
+  Group:
+    Type: AWS::SageMaker::ModelPackageGroup
+    Properties:
+      ModelPackageGroupName: !Sub "sagemaker-${AWS::StackName}"
+      Tags: !If [HasTags, !Ref Tags, !Ref AWS::NoValue]
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: !Join ["-", [!Ref Name, !GetAtt Group.Arn]]}
+"""
+    assert template_types(text) == ["AWS::S3::Bucket", "AWS::SageMaker::ModelPackageGroup"]
+    assert template_types('{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}') == ["AWS::S3::Bucket"]
+    assert template_types("just: text") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://b.s3.eu-west-1.amazonaws.com/t/x.yaml", ("b", "t/x.yaml")),
+        ("https://my.bucket.s3.amazonaws.com/x.yaml", ("my.bucket", "x.yaml")),
+        ("https://s3.eu-west-1.amazonaws.com/b/t/x%20y.yaml", ("b", "t/x y.yaml")),
+        ("s3://b/x.json", ("b", "x.json")),
+        ("https://example.com/x.yaml", None),
+    ],
+)
+def test_bucket_key(url: str, expected: tuple[str, str] | None) -> None:
+    assert _bucket_key(url) == expected
+
+
+def test_required_actions_from_the_resource_schemas() -> None:
+    actions = required_actions("AWS::SageMaker::ModelPackageGroup")
+    assert actions is not None
+    assert {"sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup", "sagemaker:DeleteTags"} <= set(
+        actions
+    )
+    assert required_actions("AWS::SageMaker::ModelPackageGroup") is actions  # loaded once
+    assert required_actions("Custom::Thing") is None
+
+
+def test_managed_policies_use_the_newest_snapshot() -> None:
+    policies = managed_policies()
+    assert {"AmazonS3ReadOnlyAccess", "AmazonSageMakerFullAccess"} <= set(policies)
+    newest = policies["AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy"]
+    assert newest["Statement"][0]["Sid"] == "AmazonSageMakerServiceCatalogAPIGatewayPermission"  # only in v12
