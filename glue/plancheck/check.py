@@ -34,12 +34,16 @@ def run_checks(
     findings: list[Finding] = list(extra_findings)
     for rule in all_rules().values():
         findings.extend(rule.function(context))
-    return Report(apply_suppressions(findings, policy, today or date.today()), source=source)
+    # With --changed-only most resources are not checked: a suppression that matches none of them is not stale.
+    report_unused = not changed_only
+    return Report(apply_suppressions(findings, policy, today or date.today(), report_unused), source=source)
 
 
-def apply_suppressions(findings: list[Finding], policy: CheckPolicy, today: date) -> list[Finding]:
+def apply_suppressions(
+    findings: list[Finding], policy: CheckPolicy, today: date, report_unused: bool = True
+) -> list[Finding]:
     """Failing findings a live suppression matches are marked suppressed; a suppression that expired
-    (SUP001) or that matched no failing finding (SUP002) is a failing finding itself."""
+    (SUP001) or, with `report_unused`, that matched no failing finding (SUP002) is a failing finding itself."""
     used: set[int] = set()
     result: list[Finding] = []
     live = [(position, item) for position, item in enumerate(policy.suppressions) if item.expires >= today]
@@ -61,7 +65,7 @@ def apply_suppressions(findings: list[Finding], policy: CheckPolicy, today: date
                     f"suppression expired on {suppression.expires}: {suppression.label}",
                 )
             )
-        elif position not in used:
+        elif report_unused and position not in used:
             result.append(
                 Finding(
                     "SUP002",

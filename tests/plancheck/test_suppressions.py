@@ -102,6 +102,16 @@ def test_unused_suppression_is_sup002() -> None:
     assert ("SUP002", "aws_kms_key.shared") in _failing(_policy(passing))
 
 
+def test_changed_only_does_not_call_a_suppression_of_an_unchecked_resource_unused() -> None:
+    """With --changed-only most resources are not checked; their suppressions are not stale."""
+    unused = _suppression(rule="KMS001", address="aws_kms_key.signing")
+    report = own_report(load("kms/fail"), _policy(unused), today=TODAY, changed_only=True)
+    assert not any(finding.rule == "SUP002" for finding in report.findings)
+    expired = _suppression(rule="KMS001", address="aws_kms_key.signing", expires="2026-01-01")
+    report = own_report(load("kms/fail"), _policy(expired), today=TODAY, changed_only=True)
+    assert any(finding.rule == "SUP001" for finding in report.findings)
+
+
 def test_environment_pattern() -> None:
     prod_only = _suppression(environment="prod*")
     assert ("KMS001", "aws_kms_key.open") not in _failing(_policy(prod_only, environment="prod-eu"))
