@@ -107,7 +107,7 @@ class Resource:
                 marks = marks[step] if -len(marks) <= step < len(marks) else None
             else:
                 marks = None
-        if marks is True or (value is None and _has_unknown(marks)):
+        if marks is True or (value is None and has_unknown_marks(marks)):
             return UNKNOWN
         return value
 
@@ -123,7 +123,7 @@ class Resource:
                 marks = marks[step]
             else:
                 return False
-        return _has_unknown(marks)
+        return has_unknown_marks(marks)
 
     def references(self, attribute: str, *path: str | int) -> list[str]:
         """The references of the expression at `attribute` (and `path` inside nested blocks)."""
@@ -150,13 +150,14 @@ def _format_key(key: Any) -> str:
     return '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _has_unknown(marks: Any) -> bool:
+def has_unknown_marks(marks: Any) -> bool:
+    """Whether an `after_unknown` tree marks anything as known only after apply."""
     if marks is True:
         return True
     if isinstance(marks, dict):
-        return any(_has_unknown(item) for item in marks.values())
+        return any(has_unknown_marks(item) for item in marks.values())
     if isinstance(marks, list):
-        return any(_has_unknown(item) for item in marks)
+        return any(has_unknown_marks(item) for item in marks)
     return False
 
 

@@ -27,6 +27,7 @@ import tftest
 
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
 from cdktf_app.provider import emulator_test_root
+from glue.plancheck.plan_index import has_unknown_marks
 
 LOCAL_SOURCE = re.compile(r'(\bsource\s*=\s*")(\.\.?/[^"]*)(")')
 
@@ -100,17 +101,11 @@ def case_plan(raw: dict[str, Any], case: str) -> Any:
     outputs: dict[str, Any] = {}
     for name, value in after.items():
         value_unknown = unknown.get(name, False) if isinstance(unknown, dict) else unknown
-        outputs[name] = {"sensitive": False} if _has_unknown(value_unknown) else {"sensitive": False, "value": value}
+        outputs[name] = (
+            {"sensitive": False} if has_unknown_marks(value_unknown) else {"sensitive": False, "value": value}
+        )
     planned = {"outputs": outputs, "root_module": {}}
     return tftest.TerraformPlanOutput({**raw, "resource_changes": changes, "planned_values": planned})
-
-
-def _has_unknown(marks: Any) -> bool:
-    if isinstance(marks, dict):
-        return any(_has_unknown(item) for item in marks.values())
-    if isinstance(marks, list):
-        return any(_has_unknown(item) for item in marks)
-    return marks is True
 
 
 def copy_root(source_dir: Path, target: Path) -> None:

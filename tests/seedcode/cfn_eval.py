@@ -68,13 +68,17 @@ def check_parameters(template: dict[str, Any], given: dict[str, str]) -> list[st
 
 
 def resolve(value: Any, values: dict[str, Any], conditions: dict[str, bool] | None = None) -> Any:
-    """Ref, Fn::Sub (parameters and ${Resource.Attribute} left as is), Fn::Join, Fn::If, Fn::Select."""
+    """Ref, Fn::Sub (both forms; parameters and ${Resource.Attribute} left as is), Fn::Join, Fn::If, Fn::Select."""
     if isinstance(value, list):
         return [resolve(item, values, conditions) for item in value]
     if not isinstance(value, dict):
         return value
     if set(value) == {"Ref"}:
         return values.get(value["Ref"], value)
+    if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], list):
+        text, variables = value["Fn::Sub"]
+        local = {**values, **{name: resolve(item, values, conditions) for name, item in variables.items()}}
+        return resolve({"Fn::Sub": text}, local, conditions)
     if set(value) == {"Fn::Sub"}:
         return re.sub(
             r"\$\{([A-Za-z0-9:]+)\}", lambda match: str(values.get(match.group(1), match.group(0))), value["Fn::Sub"]

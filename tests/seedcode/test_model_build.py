@@ -93,29 +93,15 @@ def _values(config: EnvironmentConfig, template: dict[str, Any]) -> dict[str, An
         properties = resource.get("Properties", {})
         for name_property in ("BucketName", "Name", "ModelPackageGroupName"):
             if name_property in properties:
-                values[logical_id] = _resolve(properties[name_property], values)
+                values[logical_id] = cfn_eval.resolve(properties[name_property], values)
     return values
-
-
-def _resolve(value: Any, values: dict[str, Any]) -> Any:
-    """cfn_eval.resolve, plus Fn::Sub with a variable map (its variables resolved first)."""
-    if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], list):
-        text, variables = value["Fn::Sub"]
-        local = {**values, **{name: _resolve(item, values) for name, item in variables.items()}}
-        return cfn_eval.resolve({"Fn::Sub": text}, local)
-    if isinstance(value, dict) and set(value) == {"Fn::Join"}:
-        separator, items = value["Fn::Join"]
-        resolved = [_resolve(item, values) for item in (items if isinstance(items, list) else [items])]
-        flat = [part for item in resolved for part in (item if isinstance(item, list) else [item])]
-        return separator.join(str(part) for part in flat)
-    return cfn_eval.resolve(value, values)
 
 
 def _build_environment(template: dict[str, Any], values: dict[str, Any]) -> dict[str, str]:
     """The model-build CodeBuild project's variables, plus the build action's, resolved."""
     project = template["Resources"]["ModelBuildProject"]["Properties"]
     variables = {
-        item["Name"]: _resolve(item["Value"], values) for item in project["Environment"]["EnvironmentVariables"]
+        item["Name"]: cfn_eval.resolve(item["Value"], values) for item in project["Environment"]["EnvironmentVariables"]
     }
     pipeline = template["Resources"]["ModelBuildPipeline"]["Properties"]
     for stage in pipeline["Stages"]:
@@ -142,7 +128,9 @@ class Case:
             if resource["Type"] == "AWS::SageMaker::ModelPackageGroup"
         )
         self.bucket = str(self.values["ArtifactBucket"])
-        self.role = str(_resolve(template["Resources"]["ModelBuildProject"]["Properties"]["ServiceRole"], self.values))
+        self.role = str(
+            cfn_eval.resolve(template["Resources"]["ModelBuildProject"]["Properties"]["ServiceRole"], self.values)
+        )
 
 
 def _cases() -> Iterator[Case]:

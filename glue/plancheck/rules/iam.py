@@ -171,13 +171,18 @@ def _allows_everything(document: Mapping[str, Any]) -> tuple[list[str], bool]:
     return found, True
 
 
+def _judge_all(self: Rule, context: Context, check: _Check, silent_when_empty: bool = False) -> Iterator[Finding]:
+    """`check` on every policy resource of the plan (no finding where `silent_when_empty` and nothing applied)."""
+    for resource, documents in policy_resources(context):
+        finding = _judge(self, resource, documents, check, silent_when_empty=silent_when_empty)
+        if finding:
+            yield finding
+
+
 @rule("IAM001", "No admin grants", "No identity policy allows every action (`*`) on every resource (`*`).")
 def no_admin(self: Rule, context: Context) -> Iterator[Finding]:
     check = _Check(_allows_everything, "no statement allows every action on every resource")
-    for resource, documents in policy_resources(context):
-        finding = _judge(self, resource, documents, check)
-        if finding:
-            yield finding
+    yield from _judge_all(self, context, check)
 
 
 # ---------------------------------------------------------------------------------------- IAM002
@@ -240,10 +245,7 @@ def _unscoped_pass_role(document: Mapping[str, Any]) -> tuple[list[str], bool]:
 )
 def scoped_pass_role(self: Rule, context: Context) -> Iterator[Finding]:
     check = _Check(_unscoped_pass_role, "iam:PassRole scoped to named roles and iam:PassedToService")
-    for resource, documents in policy_resources(context):
-        finding = _judge(self, resource, documents, check, silent_when_empty=True)
-        if finding:
-            yield finding
+    yield from _judge_all(self, context, check, silent_when_empty=True)
 
 
 # ---------------------------------------------------------------------------------------- IAM003
@@ -303,7 +305,4 @@ def _resource_tags_on_create(document: Mapping[str, Any]) -> tuple[list[str], bo
 )
 def request_tags_on_create(self: Rule, context: Context) -> Iterator[Finding]:
     check = _Check(_resource_tags_on_create, "tag conditions on create actions test aws:RequestTag/aws:TagKeys")
-    for resource, documents in policy_resources(context):
-        finding = _judge(self, resource, documents, check, silent_when_empty=True)
-        if finding:
-            yield finding
+    yield from _judge_all(self, context, check, silent_when_empty=True)
