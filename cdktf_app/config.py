@@ -242,14 +242,6 @@ def _target_problems(config: EnvironmentConfig) -> list[tuple[str, str]]:
             problems.append(
                 ("deploy_role_arn", "must be left out when emulator is true (the emulator takes dummy credentials)")
             )
-        if config.publishes_to_service_catalog:
-            problems.append(
-                (
-                    "publish_mode",
-                    f"{config.publish_mode!r} is not possible on the emulator, which lacks Service Catalog products, "
-                    "constraints and associations: use 's3' (Service Catalog is covered by plan-level tests)",
-                )
-            )
     else:
         if config.deploy_role_arn is None:
             problems.append(("deploy_role_arn", "required for a real AWS environment (emulator is false)"))

@@ -11,6 +11,7 @@ import typer
 
 from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, EnvironmentConfig, available_environments, json_schema
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
+from cdktf_app.stack import module_id
 from cdktf_app.targets import StackTarget, stack_targets
 from glue import emulator, module_docs, template_golden, workflow
 from glue.errors import UserError
@@ -253,10 +254,35 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
     console.print(f"  emulator at {running.endpoint} ({'started' if started else 'already running'})")
     plan(name)
     apply(name)
+    _project_lifecycle(config, workspace, running)
     console.print(
         f"Tear down with: [bold]make destroy ENV={name}[/] (and `make emulator-down` to stop the emulator)",
         soft_wrap=True,
     )
+
+
+def _project_lifecycle(
+    config: EnvironmentConfig, workspace: workflow.Workspace, running: emulator.RunningEmulator
+) -> None:
+    """As a team's data scientist: a project from every published template, its resources, its deletion."""
+    from glue import project_lifecycle as lifecycle
+
+    target, terraform = next((t, tf) for t, tf in _connect(config.name, workspace)[1] if t.is_tooling)
+    outputs = terraform.outputs()
+    admin = lifecycle.emulator_clients(running, config.region)
+    failed = []
+    for template in lifecycle.published_templates(config, workspace.stack(target), outputs):
+        principal = lifecycle.team_principal(config, template.team)
+        launch_role = outputs.get(module_id("team", template.team, "launch_role_arn"))
+        with step(f"SageMaker project from {template.label}, as {principal}"):
+            scientist = lifecycle.act_as(admin, running, config.region, principal)
+            run = lifecycle.run_project(
+                template, config, admin, scientist, principal, launch_role if isinstance(launch_role, str) else None
+            )
+        _print_lines(run.lines())
+        failed += [] if run.succeeded else [f"{template.label}: {run.status} {run.status_message}".strip()]
+    if failed:
+        raise UserError("the project lifecycle failed on the emulator: " + "; ".join(failed))
 
 
 @app.command()

@@ -1,5 +1,8 @@
 """The embedded default: a moto server on 127.0.0.1, one per state directory.
 
+The server is moto with the extensions of glue.motoext (Service Catalog products and launches,
+SageMaker projects), started as `python -m glue.motoext`.
+
 State (pid, port, log) lives in .local/emulator/ unless SMT_EMULATOR_DIR names another folder,
 so that the test suite can run its own emulator beside a developer's.
 """
@@ -74,7 +77,9 @@ def up(state: EmulatorState | None = None) -> tuple[RunningEmulator, bool]:
         state.directory.mkdir(parents=True, exist_ok=True)
         with state.log_file.open("ab") as log:
             process = subprocess.Popen(
-                [_moto_server(), "-H", HOST, "-p", str(port)],
+                [*_moto_server(), "-H", HOST, "-p", str(port)],
+                cwd=REPO_ROOT,
+                env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -165,11 +170,11 @@ def _locked(state: EmulatorState) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _moto_server() -> str:
-    candidate = Path(sys.executable).parent / "moto_server"
-    if not candidate.exists():
+def _moto_server() -> list[str]:
+    """moto's server with the extended services, from the interpreter of this virtual environment."""
+    if not (Path(sys.executable).parent / "moto_server").exists():
         raise UserError("moto_server is not installed in this virtual environment: run `make setup`")
-    return str(candidate)
+    return [sys.executable, "-m", "glue.motoext"]
 
 
 def _free_port() -> int:

@@ -257,11 +257,10 @@ def test_availability_zones_must_be_in_the_region(tmp_path: Path) -> None:
         load_environment("staging", tmp_path)
 
 
-def test_the_emulator_cannot_publish_to_service_catalog(tmp_path: Path) -> None:
-    text = (ENVIRONMENTS_DIR / "local.yaml").read_text().replace("publish_mode: s3", "publish_mode: both")
-    write_environment(tmp_path, "local", text)
-    with pytest.raises(ConfigError, match=r"field 'publish_mode': 'both' is not possible on the emulator"):
-        load_environment("local", tmp_path)
+def test_the_emulator_environment_publishes_both_ways() -> None:
+    """The emulator's Service Catalog (glue/motoext) takes products, so local publishes as real environments do."""
+    config = load_environment("local", ENVIRONMENTS_DIR)
+    assert config.publishes_to_service_catalog and config.publishes_to_s3
 
 
 def test_role_names_must_fit_iam(tmp_path: Path) -> None:
