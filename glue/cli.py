@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 
 from cdktf_app.config import SCHEMA_FILE_NAME, ConfigError, EnvironmentConfig, available_environments, json_schema
 from cdktf_app.paths import MODULES_DIR, REPO_ROOT
-from cdktf_app.stack import module_id
 from cdktf_app.targets import StackTarget, stack_targets
 from glue import emulator, module_docs, template_golden, workflow
 from glue.errors import UserError
@@ -20,6 +19,9 @@ from glue.plancheck.model import Report
 from glue.progress import console, err_console, step
 from glue.summary import environment_summary
 from glue.terraform import Terraform, TerraformError, terraform_binary
+
+if TYPE_CHECKING:
+    from glue.project_lifecycle import ProjectRun
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 emulator_app = typer.Typer(no_args_is_help=True, help="Start, stop or show the local AWS emulator (moto server).")
@@ -263,14 +265,16 @@ def demo(name: Annotated[str, typer.Option(help="Emulator environment to run")] 
 
 def _project_lifecycle(
     config: EnvironmentConfig, workspace: workflow.Workspace, running: emulator.RunningEmulator
-) -> None:
+) -> list[ProjectRun]:
     """As a team's data scientist: a project from every published template, its resources, its deletion."""
+    # Loaded only here: the stack module starts jsii's node process, which the other commands do without.
+    from cdktf_app.stack import module_id
     from glue import project_lifecycle as lifecycle
 
     target, terraform = next((t, tf) for t, tf in _connect(config.name, workspace)[1] if t.is_tooling)
     outputs = terraform.outputs()
     admin = lifecycle.emulator_clients(running, config.region)
-    failed = []
+    failed, runs = [], []
     for template in lifecycle.published_templates(config, workspace.stack(target), outputs):
         principal = lifecycle.team_principal(config, template.team)
         launch_role = outputs.get(module_id("team", template.team, "launch_role_arn"))
@@ -280,9 +284,11 @@ def _project_lifecycle(
                 template, config, admin, scientist, principal, launch_role if isinstance(launch_role, str) else None
             )
         _print_lines(run.lines())
+        runs.append(run)
         failed += [] if run.succeeded else [f"{template.label}: {run.status} {run.status_message}".strip()]
     if failed:
         raise UserError("the project lifecycle failed on the emulator: " + "; ".join(failed))
+    return runs
 
 
 @app.command()

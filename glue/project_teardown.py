@@ -3,7 +3,8 @@
 The product templates retain both (DeletionPolicy: Retain) so that deleting a project never
 destroys models and pipeline artifacts by accident. Once a person decides they may go, this
 empties the bucket (every version and delete marker), deletes it and schedules the key for
-deletion. Dry run by default.
+deletion. The key is found by its alias while the project's stack exists, and by its
+sagemaker:project-id tag once the stack (and with it the alias) is gone. Dry run by default.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from glue.errors import UserError
 
 PROJECT_ID = re.compile(r"^[a-z0-9-]{1,16}$")
 KEY_DELETION_DAYS = 7
+PROJECT_ID_TAG = "sagemaker:project-id"
 
 
 @dataclass
@@ -53,13 +55,31 @@ def teardown(project_id: str, s3: Any, kms: Any, dry_run: bool = True) -> Teardo
                 s3.delete_object(Bucket=name, Key=key, VersionId=version)
             s3.delete_bucket(Bucket=name)
     alias = f"alias/sagemaker-{project_id}-artifacts"
-    for entry in _aliases(kms):
-        if entry.get("AliasName") == alias and entry.get("TargetKeyId"):
-            report.keys.append(entry["TargetKeyId"])
-            if not dry_run:
+    aliased = {
+        entry["TargetKeyId"] for entry in _aliases(kms) if entry.get("AliasName") == alias and entry.get("TargetKeyId")
+    }
+    # The alias goes with the project's stack; the key stays and carries the project id tag.
+    for key_id in sorted(aliased | _tagged_keys(kms, project_id)):
+        report.keys.append(key_id)
+        if not dry_run:
+            if key_id in aliased:
                 kms.delete_alias(AliasName=alias)
-                kms.schedule_key_deletion(KeyId=entry["TargetKeyId"], PendingWindowInDays=KEY_DELETION_DAYS)
+            kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=KEY_DELETION_DAYS)
     return report
+
+
+def _tagged_keys(kms: Any, project_id: str) -> set[str]:
+    """Enabled customer keys tagged sagemaker:project-id=<project_id> (a key pending deletion is done)."""
+    found: set[str] = set()
+    for page in kms.get_paginator("list_keys").paginate():
+        for entry in page.get("Keys", []):
+            metadata = kms.describe_key(KeyId=entry["KeyId"])["KeyMetadata"]
+            if metadata.get("KeyManager") != "CUSTOMER" or metadata.get("KeyState") == "PendingDeletion":
+                continue
+            tags = kms.list_resource_tags(KeyId=entry["KeyId"]).get("Tags", [])
+            if {"TagKey": PROJECT_ID_TAG, "TagValue": project_id} in tags:
+                found.add(str(entry["KeyId"]))
+    return found
 
 
 def _versions(s3: Any, bucket: str) -> list[tuple[str, str]]:

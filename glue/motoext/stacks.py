@@ -63,10 +63,12 @@ class SkippedResource:
         """Nothing was created, so nothing is deleted."""
 
 
-def _kms_key_tags(properties: dict[str, Any]) -> dict[str, Any]:
-    # moto's KMS key model tags with TagKey/TagValue; CloudFormation's AWS::KMS::Key says Key/Value.
+def _kms_key(properties: dict[str, Any]) -> dict[str, Any]:
+    # moto's KMS key model tags with TagKey/TagValue and keeps the policy as text; a template has
+    # Key/Value tags and a policy object.
     tags = [{"TagKey": tag.get("Key"), "TagValue": tag.get("Value")} for tag in properties.get("Tags") or []]
-    return {**properties, "Tags": tags}
+    policy = properties.get("KeyPolicy")
+    return {**properties, "Tags": tags, "KeyPolicy": policy if isinstance(policy, str) else json.dumps(policy)}
 
 
 def _ssm_parameter_tags(properties: dict[str, Any]) -> dict[str, Any]:
@@ -79,9 +81,35 @@ def _ssm_parameter_tags(properties: dict[str, Any]) -> dict[str, Any]:
 
 # Valid templates that moto's models misread, reshaped into what they read (fixes to propose upstream).
 PROPERTY_ADAPTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "AWS::KMS::Key": _kms_key_tags,
+    "AWS::KMS::Key": _kms_key,
     "AWS::SSM::Parameter": _ssm_parameter_tags,
 }
+
+
+def _create_resource(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+) -> Any:
+    """moto's parse_and_create_resource, with the resolved properties reshaped where its model misreads them."""
+    resource_type = str(resource_json["Type"])
+    parsed = cfn_parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+    if not parsed:
+        return None
+    resource_class, resolved, physical_name = parsed
+    adapter = PROPERTY_ADAPTERS.get(resource_type)
+    if adapter is not None and isinstance(resolved.get("Properties"), dict):
+        resolved = {**resolved, "Properties": adapter(resolved["Properties"])}
+    resource = resource_class.create_from_cloudformation_json(
+        physical_name,
+        resolved,
+        account_id,
+        region_name,
+        LogicalId=logical_id,
+        StackId=resources_map.stack_id,
+        ResourceType=resource_type,
+    )
+    resource.cf_resource_type = resource_type
+    resource.logical_resource_id = logical_id
+    return resource
 
 
 def _parse_and_create_resource(
@@ -94,11 +122,8 @@ def _parse_and_create_resource(
     if condition and not resources_map.lazy_condition_map[condition]:
         return None
     resource_type = str(resource_json.get("Type", ""))
-    adapter = PROPERTY_ADAPTERS.get(resource_type)
-    if adapter is not None and isinstance(resource_json.get("Properties"), dict):
-        resource_json = {**resource_json, "Properties": adapter(resource_json["Properties"])}
     try:
-        created = _original_parse_and_create_resource(logical_id, resource_json, resources_map, account_id, region_name)
+        created = _create_resource(logical_id, resource_json, resources_map, account_id, region_name)
     except Exception as error:  # any failure of moto's model: the resource is skipped, not the stack
         reason = f"moto could not create it: {type(error).__name__}: {error}"
     else:

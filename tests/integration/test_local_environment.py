@@ -1,10 +1,11 @@
-"""The main job end to end on the emulator: synth -> plan -> apply -> read back -> re-plan -> destroy.
+"""The main job end to end on the emulator: synth -> plan -> apply -> read back -> projects -> re-plan -> destroy.
 
 The local environment composes network, VPC endpoints (all 16 interface endpoints of the module's
 default, the S3 gateway endpoint, their security group: the apply coverage of modules/vpc_endpoints
-lives here), the seed-code bucket, a team's roles and the S3 publication of its rendered
-templates. Service Catalog products cannot be applied on the emulator;
-tests/integration/test_environment_plans.py covers them at plan level.
+lives here), the seed-code bucket, a team's roles, the Service Catalog portfolio with its TagOptions,
+principals, product and launch constraint (the emulator's Service Catalog, glue/motoext), and the S3
+publication of its rendered templates. Then the demo's project lifecycle runs as the team's data
+scientist: a SageMaker project from each published template, its stack, its deletion.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from typing import Any
 
 import pytest
 
+from cdktf_app.config import EnvironmentConfig
 from cdktf_app.targets import stack_targets
-from glue import emulator, workflow
+from glue import cli, emulator, workflow
 from glue.errors import UserError
 from tests.conftest import emulator_client
 
 pytestmark = pytest.mark.integration
+
+PRODUCT_NAME = "Build, train and deploy (real-time endpoint)"
+LAUNCH_ROLE = "arn:aws:iam::123456789012:role/smt-local-data-science-launch"
 
 
 def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emulator: emulator.RunningEmulator) -> None:
@@ -44,6 +49,8 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
     _check_network(outputs, running_emulator, config.seed_code_bucket_name)
     _check_team_roles(outputs, running_emulator)
     _check_s3_templates(workspace.stack(target), outputs, running_emulator)
+    _check_service_catalog(config, outputs, running_emulator)
+    _check_project_lifecycle(config, workspace, running_emulator)
 
     second = workflow.plan(config, target, workspace, terraform)
     assert not second.summary.has_changes, second.summary.lines()
@@ -60,6 +67,9 @@ def test_local_environment_lifecycle(workspace: workflow.Workspace, running_emul
         Filters=[{"Name": "cidr", "Values": ["10.42.0.0/16"]}]
     )["Vpcs"]
     assert not remaining, "the VPC and its endpoints are gone"
+    catalog = emulator_client("servicecatalog", running_emulator)
+    assert outputs["portfolio_id"] not in [p["Id"] for p in catalog.list_portfolios()["PortfolioDetails"]]
+    assert not catalog.search_products_as_admin(Filters={"FullTextSearch": [PRODUCT_NAME]})["ProductViewDetails"]
     assert terraform.outputs() == {}
 
 
@@ -153,3 +163,61 @@ def _check_s3_templates(stack: Path, outputs: dict[str, Any], running: emulator.
     assert body == (stack / "templates" / "build-train-deploy.yaml").read_bytes(), "the rendered template is published"
     tags = {tag["Key"]: tag["Value"] for tag in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
     assert tags["sagemaker:studio-visibility"] == "true"
+
+
+def _check_service_catalog(
+    config: EnvironmentConfig, outputs: dict[str, Any], running: emulator.RunningEmulator
+) -> None:
+    """Portfolio, TagOptions, principals, product (Studio-visible), its association and launch constraint."""
+    catalog = emulator_client("servicecatalog", running)
+    portfolio_id, product_id = outputs["portfolio_id"], outputs["product_data_science_build_train_deploy_id"]
+    described = catalog.describe_portfolio(Id=portfolio_id)
+    tag_options = {(option["Key"], option["Value"]) for option in described["TagOptions"]}
+    assert tag_options == {(key, value) for key, tag in config.required_tags.items() for value in tag.allowed_values}, (
+        "one TagOption per allowed value of every required tag"
+    )
+    principals = catalog.list_principals_for_portfolio(PortfolioId=portfolio_id)["Principals"]
+    assert principals == [{"PrincipalARN": "arn:aws:iam::123456789012:role/data-scientist", "PrincipalType": "IAM"}]
+    product = catalog.describe_product_as_admin(Id=product_id)
+    assert product["ProductViewDetail"]["ProductViewSummary"]["Name"] == PRODUCT_NAME
+    tags = {tag["Key"]: tag["Value"] for tag in product["Tags"]}
+    assert tags["sagemaker:studio-visibility"] == "true" and tags["team"] == "data-science"
+    assert [a["Name"] for a in product["ProvisioningArtifactSummaries"]] == [
+        config.products["build-train-deploy"].version
+    ]
+    assert [p["Id"] for p in catalog.list_portfolios_for_product(ProductId=product_id)["PortfolioDetails"]] == [
+        portfolio_id
+    ]
+    (constraint,) = catalog.list_constraints_for_portfolio(PortfolioId=portfolio_id, ProductId=product_id)[
+        "ConstraintDetails"
+    ]
+    assert constraint["Type"] == "LAUNCH"
+    parameters = catalog.describe_constraint(Id=constraint["ConstraintId"])["ConstraintParameters"]
+    assert json.loads(parameters) == {"RoleArn": LAUNCH_ROLE}
+
+
+def _check_project_lifecycle(
+    config: EnvironmentConfig, workspace: workflow.Workspace, running: emulator.RunningEmulator
+) -> None:
+    """The demo's last part: as the data scientist, a project from each published template, then gone."""
+    runs = cli._project_lifecycle(config, workspace, running)
+    assert sorted((run.template.product, bool(run.template.product_id)) for run in runs) == [
+        ("build-train-deploy", False),
+        ("build-train-deploy", True),
+    ], "one project through Service Catalog, one from the S3 template"
+    for run in runs:
+        assert run.principal == "arn:aws:iam::123456789012:role/data-scientist"
+        assert run.status == "CreateCompleted" and run.stack_status == "CREATE_COMPLETE", run.lines()
+        created = {r.logical_id: r for r in run.resources if r.created}
+        assert {"ArtifactBucket", "ArtifactKey", "ArtifactKeyAlias", "DeploymentSettings"} <= set(created)
+        assert created["ArtifactBucket"].physical_id == f"sagemaker-{run.project_id}-art-123456789012-us-east-1"
+        skipped = {r.resource_type: r.skipped_reason for r in run.resources if not r.created}
+        assert "not supported by moto's CloudFormation" in str(skipped["AWS::CodePipeline::Pipeline"])
+        assert run.stack_status_after_delete == "DELETE_COMPLETE"
+        assert run.retained == ["ArtifactBucket", "ArtifactKey"], "the templates keep artifacts and their key"
+        assert any("removed bucket" in line for line in run.teardown)
+    sagemaker = emulator_client("sagemaker", running)
+    assert not [p for p in sagemaker.list_projects()["ProjectSummaryList"] if p["ProjectName"].startswith("demo-")]
+    s3 = emulator_client("s3", running)
+    leftovers = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("sagemaker-p-")]
+    assert not leftovers, "the project teardown removed the retained artifact buckets"

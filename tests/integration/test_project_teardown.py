@@ -40,6 +40,19 @@ def test_retained_bucket_and_key_are_removed(running_emulator: emulator.RunningE
     assert teardown(project, s3, kms).lines(dry_run=True) == ["nothing retained for this project"]
 
 
+def test_the_key_is_found_by_its_tag_once_the_alias_is_gone(running_emulator: emulator.RunningEmulator) -> None:
+    """Deleting the project's stack deletes the alias; the retained key keeps the project id tag."""
+    s3, kms = emulator_client("s3", running_emulator), emulator_client("kms", running_emulator)
+    project = "p-teardown02"
+    tagged = kms.create_key(Tags=[{"TagKey": "sagemaker:project-id", "TagValue": project}])["KeyMetadata"]["KeyId"]
+    other = kms.create_key(Tags=[{"TagKey": "sagemaker:project-id", "TagValue": "p-teardown03"}])["KeyMetadata"]
+    assert teardown(project, s3, kms, dry_run=True).keys == [tagged]
+    teardown(project, s3, kms, dry_run=False)
+    assert kms.describe_key(KeyId=tagged)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert kms.describe_key(KeyId=other["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+    assert teardown(project, s3, kms).keys == [], "a key pending deletion is not found again"
+
+
 def test_rejects_what_is_not_a_project_id(running_emulator: emulator.RunningEmulator) -> None:
     with pytest.raises(UserError, match="not a SageMaker project id"):
         teardown("*", emulator_client("s3", running_emulator), emulator_client("kms", running_emulator))
