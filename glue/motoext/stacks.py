@@ -149,8 +149,13 @@ def _launching(launch: StackLaunch) -> Iterator[None]:
 
 
 def read_template(template_url: str, account_id: str, region: str) -> str:
-    """The template body behind an S3 URL of the emulator (raises KeyError-like errors when absent)."""
-    return get_stack_from_s3_url(template_url, account_id, get_partition(region))
+    """The template body behind an S3 URL of the emulator; LookupError naming what is missing."""
+    try:
+        return get_stack_from_s3_url(template_url, account_id, get_partition(region))
+    except AttributeError as error:  # moto's get_object answers None for a missing key
+        raise LookupError(f"NoSuchKey: no object at {template_url}") from error
+    except Exception as error:  # moto's own errors (NoSuchBucket, ...) carry their code
+        raise LookupError(f"{getattr(error, 'code', type(error).__name__)}: {template_url}") from error
 
 
 def parse_template(body: str) -> dict[str, Any]:

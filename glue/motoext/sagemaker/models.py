@@ -47,7 +47,7 @@ class TemplateStack:
                 "Parameters": self.parameters,
                 "StackDetail": {
                     "Name": self.launch.stack_name,
-                    "Id": self.launch.stack_id,
+                    **({"Id": self.launch.stack_id} if self.launch.stack_id else {}),
                     "StatusMessage": self.launch.error or self.launch.status,
                 },
             }
@@ -202,10 +202,8 @@ class SageMakerProjectBackend(SageMakerModelBackend):
         parameters = provider.get("Parameters") or []
         try:
             body = stacks.read_template(url, self.account_id, self.region_name)
-        except Exception as error:  # absent bucket or key: the caller's URL
-            raise ValidationError(
-                f"Unable to retrieve the template {name} from {url}: {type(error).__name__}"
-            ) from error
+        except LookupError as error:
+            raise ValidationError(f"Unable to retrieve the template {name}: {error}") from error
         launch = stacks.launch_stack(
             account_id=self.account_id,
             region=self.region_name,
@@ -223,8 +221,21 @@ class SageMakerProjectBackend(SageMakerModelBackend):
             raise ValidationError(f"Project {name} does not exist.")
         return project
 
-    def list_projects(self, name_contains: str | None, sort_by: str | None, sort_order: str | None) -> list[Project]:
-        found = [p for p in self.projects.values() if not name_contains or name_contains in p.name]
+    def list_projects(
+        self,
+        name_contains: str | None,
+        created_after: datetime | None,
+        created_before: datetime | None,
+        sort_by: str | None,
+        sort_order: str | None,
+    ) -> list[Project]:
+        found = [
+            p
+            for p in self.projects.values()
+            if (not name_contains or name_contains in p.name)
+            and (created_after is None or p.creation_time > created_after)
+            and (created_before is None or p.creation_time < created_before)
+        ]
         key = (lambda p: p.name) if sort_by == "Name" else (lambda p: p.creation_time)
         return sorted(found, key=key, reverse=sort_order == "Descending")
 

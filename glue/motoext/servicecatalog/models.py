@@ -142,10 +142,15 @@ class Constraint:
             "PortfolioId": self.portfolio_id,
         }
 
-    @property
-    def launch_role_arn(self) -> str | None:
-        role_arn = json.loads(self.parameters).get("RoleArn")
-        return role_arn if isinstance(role_arn, str) else None
+    def launch_role_arn(self, partition: str) -> str | None:
+        """The role of a LAUNCH constraint: RoleArn, or LocalRoleName in the constraint's account."""
+        parameters = json.loads(self.parameters)
+        role_arn, local_name = parameters.get("RoleArn"), parameters.get("LocalRoleName")
+        if isinstance(role_arn, str):
+            return role_arn
+        if isinstance(local_name, str):
+            return f"arn:{partition}:iam::{self.owner}:role/{local_name}"
+        return None
 
 
 @dataclass
@@ -421,10 +426,8 @@ class ServiceCatalogTemplateBackend(ServiceCatalogBackend):
     def _validate_template(self, url: str) -> None:
         try:
             body = stacks.read_template(url, self.account_id, self.region_name)
-        except Exception as error:  # any failure to read it is the caller's URL
-            raise InvalidParametersException(
-                f"Unable to retrieve the template from {url}: {type(error).__name__}"
-            ) from error
+        except LookupError as error:
+            raise InvalidParametersException(f"Unable to retrieve the template: {error}") from error
         try:
             stacks.parse_template(body)
         except ValueError as error:
@@ -612,10 +615,9 @@ class ServiceCatalogTemplateBackend(ServiceCatalogBackend):
 
     def _check_launch_role(self, parameters: dict[str, Any]) -> None:
         """A launch constraint names a role of this account that Service Catalog may assume."""
-        role_arn = parameters.get("RoleArn")
-        if role_arn is None and parameters.get("LocalRoleName"):
-            role_arn = f"arn:{self.partition}:iam::{self.account_id}:role/{parameters['LocalRoleName']}"
-        if not isinstance(role_arn, str):
+        probe = Constraint("", LAUNCH, "", json.dumps(parameters), "", "", self.account_id)
+        role_arn = probe.launch_role_arn(self.partition)
+        if role_arn is None:
             raise InvalidParametersException("A LAUNCH constraint needs RoleArn or LocalRoleName in its Parameters")
         self.launch_role(role_arn)
 
@@ -822,7 +824,7 @@ class ServiceCatalogTemplateBackend(ServiceCatalogBackend):
         if not artifact.active:
             raise InvalidParametersException(f"Provisioning artifact {artifact.id} is not active")
         launch = next((c for c in self.list_constraints_for_portfolio(path, product.id) if c.type == LAUNCH), None)
-        role_arn = self.launch_role(launch.launch_role_arn or "") if launch is not None else None
+        role_arn = self.launch_role(launch.launch_role_arn(self.partition) or "") if launch is not None else None
         tag_map = {tag["Key"]: tag["Value"] for tag in tags}
         self._check_tag_options(path, product.id, tag_map)
 
@@ -844,8 +846,8 @@ class ServiceCatalogTemplateBackend(ServiceCatalogBackend):
         values.update(extra_parameters or {})
         try:
             body = stacks.read_template(artifact.template_url, self.account_id, self.region_name)
-        except Exception as error:  # the template vanished from S3 after the version was created
-            launched = stacks.StackLaunch(error=f"template unreadable at {artifact.template_url}: {error}")
+        except LookupError as error:  # the template vanished from S3 after the version was created
+            launched = stacks.StackLaunch(error=f"template unreadable: {error}")
         else:
             launched = stacks.launch_stack(
                 account_id=self.account_id,

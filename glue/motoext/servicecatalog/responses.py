@@ -46,10 +46,11 @@ class ServiceCatalogTemplateResponse(ServiceCatalogResponse):
     def _caller(self) -> str:
         return caller_arn(self.get_access_key(), self.current_account, self.region)
 
-    def _paged(self, key: str, items: list[Any]) -> ActionResult:
+    def _paged(self, key: str, items: list[Any], token_key: str = "NextPageToken") -> ActionResult:  # noqa: S107
+        """One page; the TagOption listings name the next page's token PageToken, the others NextPageToken."""
         params = self.params
         chosen, token = page(items, params.get("PageToken"), params.get("PageSize"))
-        return ActionResult({key: chosen, "NextPageToken": token})
+        return ActionResult({key: chosen, token_key: token})
 
     # -- portfolios
 
@@ -283,7 +284,7 @@ class ServiceCatalogTemplateResponse(ServiceCatalogResponse):
     def list_tag_options(self) -> ActionResult:
         filters = self.params.get("Filters") or {}
         options = self.backend.list_tag_options(filters.get("Key"), filters.get("Value"), filters.get("Active"))
-        return self._paged("TagOptionDetails", [option.detail() for option in options])
+        return self._paged("TagOptionDetails", [option.detail() for option in options], "PageToken")
 
     def associate_tag_option_with_resource(self) -> ActionResult:
         p = self.params
@@ -298,7 +299,7 @@ class ServiceCatalogTemplateResponse(ServiceCatalogResponse):
     def list_resources_for_tag_option(self) -> ActionResult:
         p = self.params
         resources = self.backend.list_resources_for_tag_option(p["TagOptionId"], p.get("ResourceType"))
-        return self._paged("ResourceDetails", resources)
+        return self._paged("ResourceDetails", resources, "PageToken")
 
     # -- launching
 
