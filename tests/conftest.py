@@ -25,7 +25,12 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 # the long tests at once and fill the gaps with short ones, instead of ending on a long tail.
 SCHEDULE_ORDER = ("integration", "module", "compliance")
 # The longest single tests (2-3 minutes each), started before everything else.
-LONGEST_FIRST = ("test_local_environment.py", "test_s3_template_publication.py", "test_bootstrap.py")
+LONGEST_FIRST = (
+    "test_local_environment.py",
+    "test_sagemaker_template_product.py",
+    "test_s3_template_publication.py",
+    "test_bootstrap.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

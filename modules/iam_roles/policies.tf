@@ -62,7 +62,7 @@ locals {
       Manage = {
         actions = [
           "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucketLocation",
-          "s3:GetBucketTagging", "s3:PutBucketTagging",
+          "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:TagResource", "s3:UntagResource",
           "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
           "s3:GetBucketVersioning", "s3:PutBucketVersioning",
           "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
@@ -122,10 +122,11 @@ locals {
       }
     }
     "AWS::CodePipeline::Pipeline" = {
+      # StartPipelineExecution: the update handler starts the pipeline again (RestartExecutionOnUpdate).
       Manage = {
         actions = [
           "codepipeline:CreatePipeline", "codepipeline:UpdatePipeline", "codepipeline:DeletePipeline",
-          "codepipeline:GetPipeline", "codepipeline:GetPipelineState",
+          "codepipeline:GetPipeline", "codepipeline:GetPipelineState", "codepipeline:StartPipelineExecution",
           "codepipeline:TagResource", "codepipeline:UntagResource", "codepipeline:ListTagsForResource",
         ]
         resources = [local.arns.pipelines]
@@ -134,6 +135,11 @@ locals {
         actions    = ["iam:PassRole"]
         resources  = [local.use_role_arns.codepipeline]
         conditions = [local.passed_to.codepipeline]
+      }
+      # The handlers read the pipeline's role (RoleArn) back before passing it.
+      ReadRole = {
+        actions   = ["iam:GetRole"]
+        resources = [local.use_role_arns.codepipeline]
       }
     }
     "AWS::Events::Rule" = {
@@ -170,6 +176,16 @@ locals {
         actions    = ["iam:PassRole"]
         resources  = [local.use_role_arns.lambda]
         conditions = [local.passed_to.lambda]
+      }
+      # KmsKeyArn: Lambda encrypts the function's environment with the project key on the caller's behalf.
+      UseKey = {
+        actions   = ["kms:CreateGrant", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [local.arns.kms_keys]
+      }
+      # VpcConfig: the handlers look up the subnets, security groups and network interfaces (no resource scoping).
+      DescribeNetwork = {
+        actions   = ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"]
+        resources = ["*"]
       }
     }
     "AWS::Lambda::Permission" = {

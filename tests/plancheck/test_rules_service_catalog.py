@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 
 from glue.plancheck.check import run_checks
 from glue.plancheck.policy import CheckPolicy
-from glue.plancheck.rules.service_catalog import _bucket_key, managed_policies, required_actions, template_types
+from glue.plancheck.rules.service_catalog import (
+    Coverage,
+    _bucket_key,
+    managed_policies,
+    required_actions,
+    template_types,
+)
 from tests.plancheck.fixture_plans import FIXTURES, load_plan
 
 FOLDER = FIXTURES / "service_catalog"
@@ -78,16 +88,114 @@ def test_sc003_pass_role_in_module_with_for_each_scoped_by_prefix() -> None:
 
 @pytest.mark.usefixtures("in_fail_folder")
 def test_sc003_fail_lists_the_first_missing_actions_per_type() -> None:
+    """Only what the template needs is listed: its bucket sets BucketName alone and its group
+    ModelPackageGroupName alone, so actions of other properties (s3:PutBucketAbac, s3:PutAnalyticsConfiguration,
+    sagemaker:PutModelPackageGroupPolicy, ...) no longer count; core and tagging actions (stack tags propagate to
+    every taggable resource) still do."""
     assert findings("fail", "SC003") == {
         "aws_servicecatalog_product.hidden": ("unknown", "no LAUNCH constraint tied to this product (see SC002)"),
         "aws_servicecatalog_product.underprivileged": (
             "fail",
             "aws_iam_role.readonly lacks AWS::S3::Bucket: s3:CreateBucket, s3:PutBucketTagging, s3:TagResource, "
-            "s3:PutBucketAbac, s3:PutAnalyticsConfiguration (+44 more); AWS::SageMaker::ModelPackageGroup: "
-            "sagemaker:CreateModelPackageGroup, sagemaker:DescribeModelPackageGroup, "
-            "sagemaker:GetModelPackageGroupPolicy, sagemaker:PutModelPackageGroupPolicy, sagemaker:ListTags (+4 more)",
+            "s3:UntagResource, s3:DeleteBucket; AWS::SageMaker::ModelPackageGroup: "
+            "sagemaker:CreateModelPackageGroup, sagemaker:DescribeModelPackageGroup, sagemaker:ListTags, "
+            "sagemaker:AddTags, sagemaker:DeleteTags (+1 more)",
         ),
     }
+
+
+# The pass fixture's role, granted the bucket's core and tagging actions only (AmazonS3ReadOnlyAccess stays).
+CORE_BUCKET_ACTIONS = [
+    "s3:CreateBucket",
+    "s3:DeleteBucket",
+    "s3:PutBucketTagging",
+    "s3:TagResource",
+    "s3:UntagResource",
+]
+NARROW_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:*ModelPackageGroup*",
+                "sagemaker:AddTags",
+                "sagemaker:DeleteTags",
+                "sagemaker:ListTags",
+            ],
+            "Resource": "arn:aws:sagemaker:*:111122223333:model-package-group/sagemaker-*",
+        },
+        {"Effect": "Allow", "Action": CORE_BUCKET_ACTIONS, "Resource": "arn:aws:s3:::sagemaker-*"},
+    ],
+}
+
+
+def narrow_role_sc003(bucket_properties: str = "", actions: list[str] | None = None) -> tuple[str, str]:
+    """SC003 on the pass fixture with NARROW_POLICY (bucket actions replaced by `actions`), the template's bucket
+    setting `bucket_properties` (YAML lines at property indentation) besides its name."""
+    plan = load_plan(FOLDER / "pass")
+    document = json.loads(json.dumps(NARROW_POLICY))
+    document["Statement"][1]["Action"] = actions if actions is not None else CORE_BUCKET_ACTIONS
+    for change in plan["resource_changes"]:
+        after = change["change"]["after"]
+        if change["type"] == "aws_iam_role_policy":
+            after["policy"] = json.dumps(document)
+        if change["type"] == "aws_s3_object":
+            after["content"] = after["content"].replace("artifacts]]\n", f"artifacts]]\n{bucket_properties}")
+    found = [f for f in run_checks(plan, CheckPolicy()).findings if f.rule == "SC003"]
+    assert len(found) == 1
+    return found[0].status, found[0].message
+
+
+def test_sc003_actions_of_unset_properties_do_not_fail() -> None:
+    """The role lacks s3:PutBucketWebsite, s3tables:*, ...: the template sets none of their properties, so the
+    finding passes and names them for information."""
+    status, message = narrow_role_sc003()
+    assert status == "pass"
+    assert message == (
+        'module.launch_role["model-registry"].aws_iam_role.this covers AWS::S3::Bucket, '
+        "AWS::SageMaker::ModelPackageGroup; not allowed, needed only for properties the template does not set: "
+        "AWS::S3::Bucket: s3:PutBucketAbac [AbacStatus], s3:PutAnalyticsConfiguration [AnalyticsConfigurations], "
+        "s3:PutEncryptionConfiguration [BucketEncryption], s3:PutBucketCORS [CorsConfiguration], "
+        "s3:PutInventoryConfiguration [InventoryConfigurations] (+39 more)"
+    )
+
+
+def test_sc003_actions_of_a_set_property_are_needed() -> None:
+    status, message = narrow_role_sc003("      WebsiteConfiguration: {IndexDocument: index.html}\n")
+    assert (status, message) == (
+        "fail",
+        'module.launch_role["model-registry"].aws_iam_role.this lacks AWS::S3::Bucket: s3:PutBucketWebsite, '
+        "s3:DeleteBucketWebsite",
+    )
+
+
+def test_sc003_a_missing_core_action_still_fails() -> None:
+    status, message = narrow_role_sc003(actions=[a for a in CORE_BUCKET_ACTIONS if a != "s3:CreateBucket"])
+    assert (status, message) == (
+        "fail",
+        'module.launch_role["model-registry"].aws_iam_role.this lacks AWS::S3::Bucket: s3:CreateBucket',
+    )
+
+
+def test_sc003_tag_actions_are_needed_without_tags_in_the_template() -> None:
+    """The template sets no Tags, but Service Catalog's stack tags propagate to the bucket."""
+    status, message = narrow_role_sc003(actions=[a for a in CORE_BUCKET_ACTIONS if a != "s3:UntagResource"])
+    assert (status, message) == (
+        "fail",
+        'module.launch_role["model-registry"].aws_iam_role.this lacks AWS::S3::Bucket: s3:UntagResource',
+    )
+
+
+def test_sc003_handler_entries_that_are_no_iam_action_are_named_not_judged() -> None:
+    status, message = narrow_role_sc003(
+        "      BucketEncryption: {ServerSideEncryptionConfiguration: []}\n",
+        [*CORE_BUCKET_ACTIONS, "s3:PutEncryptionConfiguration"],
+    )
+    assert status == "pass"
+    assert message.endswith(
+        "; handler entries that are no IAM action, not judged: AWS::S3::Bucket: s3:DeleteBucketEncryption"
+    )
 
 
 def test_sc003_unknown_when_the_source_file_cannot_be_read() -> None:
@@ -170,3 +278,31 @@ def test_managed_policies_use_the_newest_snapshot() -> None:
     assert {"AmazonS3ReadOnlyAccess", "AmazonSageMakerFullAccess"} <= set(policies)
     newest = policies["AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy"]
     assert newest["Statement"][0]["Sid"] == "AmazonSageMakerServiceCatalogAPIGatewayPermission"  # only in v12
+
+
+def pass_connection(prefix: str, passed_to: str) -> dict[str, Any]:
+    return {
+        "Effect": "Allow",
+        "Action": f"{prefix}:PassConnection",
+        "Resource": f"arn:aws:{prefix}:us-east-1:111122223333:connection/0f1e2d3c",
+        "Condition": {"StringEquals": {f"{prefix}:PassedToService": passed_to}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("statements", "verdict"),
+    [
+        ([pass_connection("codeconnections", "codepipeline.amazonaws.com")], "allowed"),
+        ([pass_connection("codestar-connections", "codepipeline.amazonaws.com")], "allowed"),
+        ([pass_connection("codeconnections", "codebuild.amazonaws.com")], "conditional"),
+        ([], "missing"),
+    ],
+    ids=["new-prefix", "old-prefix", "other-service", "none"],
+)
+def test_sc003_either_connections_prefix_grants_the_handlers_pass_connection(
+    statements: list[Mapping[str, Any]], verdict: str
+) -> None:
+    """The CodePipeline handler asks for codestar-connections:PassConnection; IAM wants the action's prefix to
+    match the connection ARN's, so a codeconnections grant on a codeconnections connection stands for it."""
+    coverage = Coverage(statements)
+    assert coverage.verdict("codestar-connections:PassConnection", "AWS::CodePipeline::Pipeline") == verdict

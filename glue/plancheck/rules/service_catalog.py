@@ -7,12 +7,16 @@ be tied to no product of the plan turns a missing one into `unknown`, never `fai
 
 SC003 finds the template in the plan (the aws_s3_object behind the product's template_url, by
 bucket/key or by reference; its `content`, or the file its `source` names), collects the template's
-resource types, and looks up the permissions CloudFormation's resource handlers need to create,
-update and delete each type (the resource provider schemas cfn-lint ships). The launch role (the
-LAUNCH constraint's RoleArn or LocalRoleName, or what its parameters refer to) is found in the plan
-with its inline policies, aws_iam_role_policy resources and policy attachments (policies of the
-plan, or AWS managed policies from the snapshots in glue/plancheck/data/aws-managed-policies/),
-and every action is evaluated with glue/plancheck/iam_policy.py.
+resource types and the properties their resources set, and looks up the permissions CloudFormation's
+resource handlers may need to create, update and delete each type (the resource provider schemas
+cfn-lint ships). Those lists are the union for every property combination, so each action is tied to
+the properties it serves (glue/plancheck/handler_properties.py): actions serving no property, or one
+the template sets, are needed and fail the finding when not allowed; the others are only named in a
+passing finding. The launch role (the LAUNCH constraint's RoleArn or LocalRoleName, or what its
+parameters refer to) is found in the plan with its inline policies, aws_iam_role_policy resources and
+policy attachments (policies of the plan, or AWS managed policies from the snapshots in
+glue/plancheck/data/aws-managed-policies/), and every action is evaluated with
+glue/plancheck/iam_policy.py.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from urllib.parse import unquote
 import yaml
 
 from glue import cfn_yaml
-from glue.plancheck.iam_policy import Request, decide, statements_of
+from glue.plancheck.handler_properties import related_properties, tag_property
+from glue.plancheck.iam_policy import ContextValue, Request, decide, statements_of
 from glue.plancheck.model import Finding
 from glue.plancheck.plan_index import UNKNOWN, Resource
 from glue.plancheck.rules import Context, Rule, rule
@@ -52,6 +57,13 @@ MANAGED_POLICIES = Path(__file__).resolve().parent.parent / "data" / "aws-manage
 SCHEMA_REGION = "us-east-1"
 HANDLERS = ("create", "update", "delete")
 SHOWN_MISSING = 5
+# Prefixes that name the same service: CodeStar Connections was renamed CodeConnections (2024); a connection's ARN
+# carries either, and IAM wants the action's prefix to match the resource's (codeconnections:PassConnection on an
+# arn:aws:codeconnections:... connection stands for the handlers' codestar-connections:PassConnection).
+SERVICE_ALIASES: dict[str, tuple[str, ...]] = {
+    "codestar-connections": ("codestar-connections", "codeconnections"),
+    "codeconnections": ("codeconnections", "codestar-connections"),
+}
 # The folder of the plan file, when the caller puts it here: relative `source` paths are read from it.
 PLAN_DIR_KEY = "plan_dir"
 
@@ -163,8 +175,9 @@ def launch_and_portfolio(self: Rule, context: Context) -> Iterator[Finding]:
 # ------------------------------------------------------------------------------------------ SC003
 
 
-def template_types(text: str) -> list[str] | None:
-    """The resource types of a CloudFormation template (JSON or YAML), None when it is not one."""
+def template_properties(text: str) -> dict[str, frozenset[str] | None] | None:
+    """Resource type -> the properties its resources set (None: cannot tell, so any), None when the text is not
+    a CloudFormation template (JSON or YAML)."""
     try:
         document: Any = json.loads(text)
     except ValueError:
@@ -175,8 +188,29 @@ def template_types(text: str) -> list[str] | None:
     resources = document.get("Resources") if isinstance(document, Mapping) else None
     if not isinstance(resources, Mapping):
         return None
-    types = {str(body.get("Type")) for body in resources.values() if isinstance(body, Mapping) and body.get("Type")}
-    return sorted(types)
+    found: dict[str, frozenset[str] | None] = {}
+    for body in resources.values():
+        if not isinstance(body, Mapping) or not body.get("Type"):
+            continue
+        type_, names = str(body.get("Type")), _property_names(body.get("Properties", {}))
+        previous = found.get(type_, frozenset())
+        found[type_] = None if names is None or previous is None else previous | names
+    return dict(sorted(found.items()))
+
+
+def _property_names(properties: Any) -> frozenset[str] | None:
+    """The property names a resource sets; None when a function (Fn::If, Fn::Transform) gives them all, so
+    they may be anything."""
+    if not isinstance(properties, Mapping):
+        return None
+    names = frozenset(str(name) for name in properties)
+    return None if any(name == "Ref" or name.startswith("Fn::") for name in names) else names
+
+
+def template_types(text: str) -> list[str] | None:
+    """The resource types of a CloudFormation template (JSON or YAML), None when it is not one."""
+    properties = template_properties(text)
+    return None if properties is None else list(properties)
 
 
 def _bucket_key(url: str) -> tuple[str, str] | None:
@@ -240,14 +274,15 @@ def _template_text(context: Context, item: Resource) -> tuple[str | None, str]:
     return None, f"{item.address} has no content or source"
 
 
-def _types_of(context: Context, product: Resource) -> tuple[list[str] | None, str]:
+def _types_of(context: Context, product: Resource) -> tuple[dict[str, frozenset[str] | None] | None, str]:
+    """The template's resource types with the properties each sets, or None and why not."""
     objects = _template_objects(context, product)
     if not objects:
         return None, "the template (template_url) is not an S3 object of this plan"
     texts = [_template_text(context, item) for item in objects]
     for text, _ in texts:
         if text is not None:
-            types = template_types(text)
+            types = template_properties(text)
             if types is not None:
                 return types, ""
     reasons = [reason for text, reason in texts if reason]
@@ -361,12 +396,45 @@ def schema_files() -> dict[str, str]:
 
 
 @cache
-def required_actions(resource_type: str) -> tuple[str, ...] | None:
-    """The actions CloudFormation needs to create, update and delete a resource type (None: not known)."""
+def iam_actions() -> dict[str, frozenset[str]]:
+    """IAM service prefix -> its action names, lower-case (cfn-lint's catalog, shipped with the schemas)."""
+    spec = find_spec("cfnlint")
+    for location in list(spec.submodule_search_locations or []) if spec else []:
+        path = Path(location) / "data" / "AdditionalSpecs" / "Policies.json"
+        if path.exists():
+            catalog = json.loads(path.read_text(encoding="utf-8"))
+            return {
+                str(prefix).lower(): frozenset(str(name).lower() for name in service.get("Actions") or {})
+                for prefix, service in catalog.items()
+                if isinstance(service, Mapping)
+            }
+    return {}
+
+
+def is_iam_action(action: str) -> bool:
+    """False only for a handler entry IAM does not define under a service it knows (s3:DeleteBucketEncryption:
+    IAM authorizes that call as s3:PutEncryptionConfiguration), which no policy can grant."""
+    prefix, _, name = action.lower().partition(":")
+    known = iam_actions().get(prefix)
+    return known is None or "*" in name or "?" in name or name in known
+
+
+@cache
+def resource_schema(resource_type: str) -> Mapping[str, Any] | None:
+    """The resource provider schema of a type (None: cfn-lint has none)."""
     path = schema_files().get(resource_type)
     if path is None:
         return None
-    handlers = json.loads(Path(path).read_text(encoding="utf-8")).get("handlers")
+    document: Any = json.loads(Path(path).read_text(encoding="utf-8"))
+    return document if isinstance(document, Mapping) else None
+
+
+@cache
+def required_actions(resource_type: str) -> tuple[str, ...] | None:
+    """The actions CloudFormation's handlers may need to create, update and delete a resource type (None: not
+    known); which of them a template needs depends on the properties it sets (handler_actions)."""
+    schema = resource_schema(resource_type)
+    handlers = schema.get("handlers") if schema is not None else None
     if not isinstance(handlers, Mapping) or not any(name in handlers for name in HANDLERS):
         return None
     actions: dict[str, None] = {}
@@ -374,6 +442,52 @@ def required_actions(resource_type: str) -> tuple[str, ...] | None:
         for action in (handlers.get(name) or {}).get("permissions") or []:
             actions[str(action)] = None
     return tuple(actions)
+
+
+@cache
+def handler_actions(resource_type: str) -> Mapping[str, frozenset[str]] | None:
+    """Each handler action of a type -> the schema properties it serves (empty: needed whatever is set)."""
+    actions, schema = required_actions(resource_type), resource_schema(resource_type)
+    if actions is None or schema is None:
+        return None
+    return related_properties(schema, resource_type, actions)
+
+
+def _set_properties(resource_type: str, properties: frozenset[str] | None) -> frozenset[str] | None:
+    """The properties the template sets, plus the tag property of a taggable type: the provisioned product's
+    stack tags (SageMaker's project tags, TagOptions) propagate to it whatever the template says."""
+    schema = resource_schema(resource_type)
+    tags = tag_property(schema) if schema is not None else None
+    if properties is None or tags is None:
+        return properties
+    return properties | {tags}
+
+
+@dataclass
+class Needs:
+    """The handler actions of one resource type, sorted by what the template's properties make of them."""
+
+    needed: list[str] = field(default_factory=list)  # core, or serving a property the template sets
+    optional: dict[str, frozenset[str]] = field(default_factory=dict)  # action -> the unset properties it serves
+    not_iam: list[str] = field(default_factory=list)  # needed entries IAM does not define: nothing can grant them
+
+
+def split_needs(resource_type: str, properties: frozenset[str] | None) -> Needs | None:
+    """What a template needs of a type's handler actions, given the properties its resources of that type set
+    (None: it may set any); None when no handler permissions are known."""
+    related = handler_actions(resource_type)
+    if related is None:
+        return None
+    set_ = _set_properties(resource_type, properties)
+    needs = Needs()
+    for action, served in related.items():
+        if served and set_ is not None and not served & set_:
+            needs.optional[action] = served
+        elif is_iam_action(action):
+            needs.needed.append(action)
+        else:
+            needs.not_iam.append(action)
+    return needs
 
 
 def _service_of_type(resource_type: str) -> str:
@@ -394,6 +508,15 @@ def _candidate_resources(statements: list[Mapping[str, Any]], service: str) -> l
     return list(found)
 
 
+def _request_context(prefix: str, name: str, type_service: str) -> dict[str, ContextValue]:
+    """What CloudFormation's request for an action of the type carries that policies commonly test."""
+    context: dict[str, ContextValue] = {"aws:CalledVia": ["cloudformation.amazonaws.com"]}
+    # Pass* actions (iam:PassRole, codestar-connections:PassConnection) hand something to the type's service.
+    if name.lower().startswith("pass"):
+        context[f"{prefix}:PassedToService"] = [f"{type_service}.amazonaws.com"]
+    return context
+
+
 class Coverage:
     """Which actions a set of statements allows (cached per action)."""
 
@@ -409,26 +532,32 @@ class Coverage:
         self.by_service: dict[str, list[str]] = {}
         self.verdicts: dict[tuple[str, str], str] = {}
 
+    def _resources(self, service: str) -> list[str]:
+        if service not in self.by_service:
+            self.by_service[service] = _candidate_resources(self.statements["Statement"], service)
+        return self.by_service[service]
+
     def verdict(self, action: str, resource_type: str) -> str:
         """allowed, conditional (only where a condition holds) or missing."""
         key = (action, _service_of_type(resource_type))
-        if key in self.verdicts:
-            return self.verdicts[key]
-        service = action.split(":", 1)[0].lower()
-        if service not in self.by_service:
-            self.by_service[service] = _candidate_resources(self.statements["Statement"], service)
-        request_context = {"aws:CalledVia": ["cloudformation.amazonaws.com"]}
-        if action.lower() == "iam:passrole":
-            request_context["iam:PassedToService"] = [f"{key[1]}.amazonaws.com"]
+        if key not in self.verdicts:
+            service, _, name = action.partition(":")
+            verdicts = [
+                self._verdict(prefix, name, key[1]) for prefix in SERVICE_ALIASES.get(service.lower(), (service,))
+            ]
+            self.verdicts[key] = next((v for v in ("allowed", "conditional") if v in verdicts), "missing")
+        return self.verdicts[key]
+
+    def _verdict(self, prefix: str, name: str, type_service: str) -> str:
+        """The verdict for the action under one service prefix, on that prefix's resources and condition keys."""
+        context = _request_context(prefix, name, type_service)
         result = "missing"
-        for resource in self.by_service[service]:
-            request = Request(action, resource, request_context)
+        for resource in self._resources(prefix.lower()):
+            request = Request(f"{prefix}:{name}", resource, context)
             if decide(self.statements, request) == "allow":
-                result = "allowed"
-                break
+                return "allowed"
             if decide(self.relaxed, request) == "allow":
                 result = "conditional"
-        self.verdicts[key] = result
         return result
 
 
@@ -455,30 +584,54 @@ def _coverage(context: Context, role: Resource) -> tuple[Coverage | None, str]:
     return result
 
 
-def _judge_role(coverage: Coverage, types: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(missing actions per type, actions allowed only under conditions, types with no known handlers)."""
-    missing, conditional, unchecked = [], [], []
-    for resource_type in types:
-        actions = required_actions(resource_type)
-        if actions is None:
-            unchecked.append(resource_type)
+def _listed(resource_type: str, actions: list[str]) -> str:
+    more = f" (+{len(actions) - SHOWN_MISSING} more)" if len(actions) > SHOWN_MISSING else ""
+    return f"{resource_type}: {', '.join(actions[:SHOWN_MISSING])}{more}"
+
+
+@dataclass
+class Judgement:
+    """What one role lacks for one template, in the words of the finding."""
+
+    missing: list[str] = field(default_factory=list)  # needed actions not allowed, per type
+    conditional: list[str] = field(default_factory=list)  # needed actions allowed only under conditions
+    unchecked: list[str] = field(default_factory=list)  # types with no known handler permissions
+    optional: list[str] = field(default_factory=list)  # actions not allowed, needed only for unset properties
+    not_iam: list[str] = field(default_factory=list)  # needed handler entries that are no IAM action
+
+
+def _judge_role(coverage: Coverage, types: Mapping[str, frozenset[str] | None]) -> Judgement:
+    judged = Judgement()
+    for resource_type, properties in types.items():
+        needs = split_needs(resource_type, properties)
+        if needs is None:
+            judged.unchecked.append(resource_type)
             continue
-        verdicts = {action: coverage.verdict(action, resource_type) for action in actions}
+        verdicts = {action: coverage.verdict(action, resource_type) for action in needs.needed}
         lacking = [action for action, verdict in verdicts.items() if verdict == "missing"]
         if lacking:
-            more = f" (+{len(lacking) - SHOWN_MISSING} more)" if len(lacking) > SHOWN_MISSING else ""
-            missing.append(f"{resource_type}: {', '.join(lacking[:SHOWN_MISSING])}{more}")
-        conditional += [
+            judged.missing.append(_listed(resource_type, lacking))
+        judged.conditional += [
             f"{resource_type}: {action}" for action, verdict in verdicts.items() if verdict == "conditional"
         ]
-    return missing, conditional, unchecked
+        # Allowed only under a condition is no gap worth reporting for an action the template does not need.
+        absent = [
+            f"{action} [{', '.join(sorted(served))}]"
+            for action, served in needs.optional.items()
+            if coverage.verdict(action, resource_type) == "missing"
+        ]
+        if absent:
+            judged.optional.append(_listed(resource_type, absent))
+        if needs.not_iam:
+            judged.not_iam.append(_listed(resource_type, needs.not_iam))
+    return judged
 
 
 @rule(
     "SC003",
     "Launch roles cover their templates",
     "The launch role allows every action CloudFormation needs to create, update and delete each resource type "
-    "of the product's template.",
+    "of the product's template with the properties the template sets.",
 )
 def launch_role_coverage(self: Rule, context: Context) -> Iterator[Finding]:
     tied = ties(context)
@@ -503,22 +656,38 @@ def launch_role_coverage(self: Rule, context: Context) -> Iterator[Finding]:
         yield _role_finding(self, context, product, roles, types)
 
 
-def _role_finding(self: Rule, context: Context, product: Resource, roles: list[Resource], types: list[str]) -> Finding:
-    problems, pending = [], []
+def _role_finding(
+    self: Rule, context: Context, product: Resource, roles: list[Resource], types: Mapping[str, frozenset[str] | None]
+) -> Finding:
+    problems, pending, notes = [], [], []
     for role in {role.address: role for role in roles}.values():
         coverage, why = _coverage(context, role)
         if coverage is None:
             pending.append(why)
             continue
-        missing, conditional, unchecked = _judge_role(coverage, types)
-        if missing:
-            problems.append(f"{role.address} lacks {'; '.join(missing)}")
-        if conditional:
-            pending.append(f"{role.address} allows only under conditions: {', '.join(conditional[:SHOWN_MISSING])}")
-        if unchecked:
-            pending.append(f"no handler permissions known for {', '.join(unchecked)}")
+        judged = _judge_role(coverage, types)
+        if judged.missing:
+            problems.append(f"{role.address} lacks {'; '.join(judged.missing)}")
+        if judged.conditional:
+            shown = ", ".join(judged.conditional[:SHOWN_MISSING])
+            pending.append(f"{role.address} allows only under conditions: {shown}")
+        if judged.unchecked:
+            pending.append(f"no handler permissions known for {', '.join(judged.unchecked)}")
+        notes += _notes(judged)
     if problems:
         return self.finding(product, "fail", "; ".join(problems))
     if pending:
         return self.finding(product, "unknown", "; ".join(pending))
-    return self.finding(product, "pass", f"{', '.join(role.address for role in roles)} covers {', '.join(types)}")
+    covers = f"{', '.join(role.address for role in roles)} covers {', '.join(types)}"
+    return self.finding(product, "pass", "; ".join([covers, *dict.fromkeys(notes)]))
+
+
+def _notes(judged: Judgement) -> list[str]:
+    """Informational parts of a pass message: gaps that would matter only if the template set more properties,
+    and handler entries that no policy can grant."""
+    notes = []
+    if judged.optional:
+        notes.append(f"not allowed, needed only for properties the template does not set: {'; '.join(judged.optional)}")
+    if judged.not_iam:
+        notes.append(f"handler entries that are no IAM action, not judged: {'; '.join(judged.not_iam)}")
+    return notes
