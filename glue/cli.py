@@ -273,7 +273,7 @@ def _project_lifecycle(
 
     target, terraform = next((t, tf) for t, tf in _connect(config.name, workspace)[1] if t.is_tooling)
     outputs = terraform.outputs()
-    admin = lifecycle.emulator_clients(running, config.region)
+    admin = emulator.clients(running, config.region)
     failed, runs = [], []
     for template in lifecycle.published_templates(config, workspace.stack(target), outputs):
         principal = lifecycle.team_principal(config, template.team)
@@ -318,17 +318,12 @@ def project_teardown(
 
     from glue import project_teardown as retained
 
-    settings: dict[str, str] = {"region_name": region}
-    if on_emulator:
-        running = emulator.require()
-        settings.update(
-            endpoint_url=running.endpoint,
-            aws_access_key_id=workflow.EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=workflow.EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-    report = retained.teardown(
-        project_id, boto3.client("s3", **settings), boto3.client("kms", **settings), dry_run=not yes
+    client = (
+        emulator.clients(emulator.require(), region)
+        if on_emulator
+        else boto3.session.Session(region_name=region).client
     )
+    report = retained.teardown(project_id, client("s3"), client("kms"), dry_run=not yes)
     _print_lines(report.lines(dry_run=not yes))
     if not yes and (report.buckets or report.keys):
         console.print(f"Run again with --yes to remove them: glue project-teardown {project_id} --yes")

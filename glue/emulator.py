@@ -18,14 +18,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cdktf_app.paths import REPO_ROOT
 from glue.errors import UserError
 
 HOST = "127.0.0.1"
+# Dummy credentials for the emulator; real ones are dropped so that they never leave for it.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
+ClientFactory = Callable[[str], Any]
 READY_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
 
@@ -122,6 +126,23 @@ def require(state: EmulatorState | None = None) -> RunningEmulator:
     if running is None:
         raise UserError("the local emulator is not running: start it with `make emulator-up` (or run `make demo`)")
     return running
+
+
+def clients(running: RunningEmulator, region: str, credentials: Mapping[str, str] | None = None) -> ClientFactory:
+    """boto3 clients for the emulator, with its dummy credentials or the given (STS) ones."""
+    import boto3  # only the commands that call AWS APIs pay for it
+
+    session = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"] if credentials else CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["SecretAccessKey"] if credentials else CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=credentials.get("SessionToken") if credentials else None,
+        region_name=region,
+    )
+
+    def client(service: str) -> Any:
+        return session.client(service, endpoint_url=running.endpoint)
+
+    return client
 
 
 def reset(emulator: RunningEmulator) -> None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from cdktf_app.config import EnvironmentConfig
@@ -24,11 +23,10 @@ from cdktf_app.stack import TEMPLATES_DIR, module_id
 from glue import cfn_yaml, emulator, project_teardown
 from glue.errors import UserError
 from glue.motoext import SKIPPED_PREFIX, SKIPPED_REASON
-from glue.workflow import EMULATOR_CREDENTIALS
 
 SAGEMAKER_PARAMETERS = ("SageMakerProjectName", "SageMakerProjectId")
 PROJECT_NAME_MAX = 32
-ClientFactory = Callable[[str], Any]
+ClientFactory = emulator.ClientFactory
 
 
 @dataclass(frozen=True)
@@ -144,31 +142,10 @@ def team_principal(config: EnvironmentConfig, team: str) -> str:
     raise UserError(f"team {team} has no role among its principals: the demo creates projects as one of its roles")
 
 
-def emulator_clients(
-    running: emulator.RunningEmulator, region: str, credentials: Mapping[str, str] | None = None
-) -> ClientFactory:
-    """boto3 clients for the emulator, with its dummy credentials or the given (assumed-role) ones."""
-    secrets = credentials or {
-        "AccessKeyId": EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "SecretAccessKey": EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    }
-    session = boto3.session.Session(
-        aws_access_key_id=secrets["AccessKeyId"],
-        aws_secret_access_key=secrets["SecretAccessKey"],
-        aws_session_token=secrets.get("SessionToken"),
-        region_name=region,
-    )
-
-    def client(service: str) -> Any:
-        return session.client(service, endpoint_url=running.endpoint)
-
-    return client
-
-
 def act_as(admin: ClientFactory, running: emulator.RunningEmulator, region: str, role_arn: str) -> ClientFactory:
     """Clients that sign as `role_arn` (STS AssumeRole on the emulator)."""
     credentials = admin("sts").assume_role(RoleArn=role_arn, RoleSessionName="demo-data-scientist")["Credentials"]
-    return emulator_clients(running, region, credentials)
+    return emulator.clients(running, region, credentials)
 
 
 def template_parameters(template_file: Path, project_name: str) -> list[dict[str, str]]:
@@ -205,8 +182,11 @@ def run_project(
             "ProvisioningParameters": parameters,
         }
     else:
-        provider: dict[str, Any] = {"TemplateName": template.product, "TemplateURL": template.template_url}
-        provider["Parameters"] = parameters
+        provider: dict[str, Any] = {
+            "TemplateName": template.product,
+            "TemplateURL": template.template_url,
+            "Parameters": parameters,
+        }
         if launch_role_arn:
             provider["RoleARN"] = launch_role_arn
         request["TemplateProviders"] = [{"CfnTemplateProvider": provider}]

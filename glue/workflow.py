@@ -30,7 +30,7 @@ PLAN_META = "plan.meta.json"
 COMPLIANCE_STEM = "plancheck"  # plancheck.json, plancheck.sarif, plancheck.txt beside plan.json
 DESTROY_PLAN_FILE = "destroy.tfplan"
 # Dummy credentials for the emulator; real ones are dropped so that they never leave for it.
-EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
+EMULATOR_CREDENTIALS = emulator.CREDENTIALS
 DROPPED_FOR_EMULATOR = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN")
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from cdktf_app.paths import REPO_ROOT
@@ -92,10 +91,4 @@ def write_environment(directory: Path, name: str, text: str) -> Path:
 
 def emulator_client(service: str, running: emulator.RunningEmulator, region: str = "us-east-1") -> Any:
     """A boto3 client for the test worker's emulator, with its dummy credentials."""
-    return boto3.client(
-        service,
-        endpoint_url=running.endpoint,
-        region_name=region,
-        aws_access_key_id=workflow.EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=workflow.EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    return emulator.clients(running, region)(service)

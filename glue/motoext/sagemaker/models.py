@@ -175,13 +175,10 @@ class SageMakerProjectBackend(SageMakerModelBackend):
             raise ValidationError(f"Service Catalog refused to provision the product: {error.message}") from error
         provisioned = record.provisioned_product
         project.provisioning_details = {
-            key: value
-            for key, value in {
-                "ProductId": provisioned.product_id,
-                "ProvisioningArtifactId": provisioned.artifact_id,
-                "PathId": provisioned.path_id,
-                "ProvisioningParameters": details.get("ProvisioningParameters") or [],
-            }.items()
+            "ProductId": provisioned.product_id,
+            "ProvisioningArtifactId": provisioned.artifact_id,
+            "PathId": provisioned.path_id,
+            "ProvisioningParameters": details.get("ProvisioningParameters") or [],
         }
         project.provisioned_product_id = provisioned.id
         project.status_message = provisioned.status

@@ -143,14 +143,17 @@ class Constraint:
         }
 
     def launch_role_arn(self, partition: str) -> str | None:
-        """The role of a LAUNCH constraint: RoleArn, or LocalRoleName in the constraint's account."""
-        parameters = json.loads(self.parameters)
-        role_arn, local_name = parameters.get("RoleArn"), parameters.get("LocalRoleName")
-        if isinstance(role_arn, str):
-            return role_arn
-        if isinstance(local_name, str):
-            return f"arn:{partition}:iam::{self.owner}:role/{local_name}"
-        return None
+        return launch_role_of(json.loads(self.parameters), self.owner, partition)
+
+
+def launch_role_of(parameters: dict[str, Any], account_id: str, partition: str) -> str | None:
+    """The role of LAUNCH constraint parameters: RoleArn, or LocalRoleName in the constraint's account."""
+    role_arn, local_name = parameters.get("RoleArn"), parameters.get("LocalRoleName")
+    if isinstance(role_arn, str):
+        return role_arn
+    if isinstance(local_name, str):
+        return f"arn:{partition}:iam::{account_id}:role/{local_name}"
+    return None
 
 
 @dataclass
@@ -615,8 +618,7 @@ class ServiceCatalogTemplateBackend(ServiceCatalogBackend):
 
     def _check_launch_role(self, parameters: dict[str, Any]) -> None:
         """A launch constraint names a role of this account that Service Catalog may assume."""
-        probe = Constraint("", LAUNCH, "", json.dumps(parameters), "", "", self.account_id)
-        role_arn = probe.launch_role_arn(self.partition)
+        role_arn = launch_role_of(parameters, self.account_id, self.partition)
         if role_arn is None:
             raise InvalidParametersException("A LAUNCH constraint needs RoleArn or LocalRoleName in its Parameters")
         self.launch_role(role_arn)
