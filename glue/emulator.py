@@ -1,7 +1,8 @@
 """The embedded default: a moto server on 127.0.0.1, one per state directory.
 
 The server is moto with the extensions of glue.motoext (Service Catalog products and launches,
-SageMaker projects), started as `python -m glue.motoext`.
+SageMaker projects), served by waitress one request at a time (glue/motoext/server.py), started
+as `python -m glue.motoext`.
 
 State (pid, port, log) lives in .local/emulator/ unless SMT_EMULATOR_DIR names another folder,
 so that the test suite can run its own emulator beside a developer's.
@@ -70,8 +71,10 @@ class RunningEmulator:
         return f"http://{HOST}:{self.port}"
 
 
-def up(state: EmulatorState | None = None) -> tuple[RunningEmulator, bool]:
-    """Start the emulator unless it already runs; return it and whether it was started now."""
+def up(state: EmulatorState | None = None, server: str = "waitress") -> tuple[RunningEmulator, bool]:
+    """Start the emulator unless it already runs; return it and whether it was started now.
+
+    `server="werkzeug"` serves it with moto's development server (only for the load test's comparison)."""
     state = state or EmulatorState.default()
     with _locked(state):
         running = _running(state)
@@ -81,7 +84,7 @@ def up(state: EmulatorState | None = None) -> tuple[RunningEmulator, bool]:
         state.directory.mkdir(parents=True, exist_ok=True)
         with state.log_file.open("ab") as log:
             process = subprocess.Popen(
-                [*_moto_server(), "-H", HOST, "-p", str(port)],
+                [*_moto_server(), "-H", HOST, "-p", str(port), "--server", server],
                 cwd=REPO_ROOT,
                 env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
                 stdout=log,
