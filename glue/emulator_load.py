@@ -30,6 +30,8 @@ from glue import emulator
 
 REGION = "us-east-1"
 DROP_WAIT_S = 10.0
+# A call unanswered this long on loopback counts as failed (a connection lost in a full listen queue).
+CALL_TIMEOUT_S = 20
 
 
 @dataclass
@@ -82,7 +84,7 @@ def _client(running: emulator.RunningEmulator, service: str, max_attempts: int) 
     import botocore.config
 
     config = botocore.config.Config(
-        retries={"max_attempts": max_attempts, "mode": "standard"}, connect_timeout=10, read_timeout=60
+        retries={"max_attempts": max_attempts, "mode": "standard"}, connect_timeout=10, read_timeout=CALL_TIMEOUT_S
     )
     session = boto3.session.Session(
         aws_access_key_id=emulator.CREDENTIALS["AWS_ACCESS_KEY_ID"],

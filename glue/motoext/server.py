@@ -13,6 +13,10 @@ load (docs/adr/0010-emulator-server.md). Measured causes, each fixed here:
 - a client that lost an answer retries a create that already happened and gets AlreadyExists:
   `RetryReplay` answers a retry (same `amz-sdk-invocation-id`, `attempt` above 1) with the
   success the first attempt produced, as if the answer had arrived.
+
+waitress capitalizes response header names (`x-amz-meta-commit` becomes `X-Amz-Meta-Commit`), and
+SDKs take S3 user-metadata keys from those names: `preserve_header_names` sends them as moto
+wrote them, as S3 and moto's own server do.
 """
 
 from __future__ import annotations
@@ -125,6 +129,33 @@ def emulator_application() -> RetryReplay:
     return RetryReplay(SerializedApplication(DomainDispatcherApplication(create_backend_app)))
 
 
+def restore_header_names(head: bytes, names: Iterable[str]) -> bytes:
+    """The response head waitress built, each header name spelled as the application wrote it."""
+    spelled = {name.lower(): name for name in names}
+    lines = head.decode("latin-1").split("\r\n")
+    for index, line in enumerate(lines[1:], start=1):
+        name, separator, value = line.partition(": ")
+        if separator and name.lower() in spelled:
+            lines[index] = f"{spelled[name.lower()]}: {value}"
+    return "\r\n".join(lines).encode("latin-1")
+
+
+def preserve_header_names(server: Any) -> None:
+    """Make a waitress server send header names unchanged (it capitalizes them by default)."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class CasePreservingTask(WSGITask):  # type: ignore[misc]
+        def build_response_header(self) -> bytes:
+            names = [name for name, _ in self.response_headers]
+            return restore_header_names(super().build_response_header(), names)
+
+    class CasePreservingChannel(HTTPChannel):  # type: ignore[misc]
+        task_class = CasePreservingTask
+
+    server.channel_class = CasePreservingChannel
+
+
 def serve(host: str, port: int) -> None:
     """Serve the emulator with waitress until the process is stopped."""
     import logging
@@ -143,4 +174,5 @@ def serve(host: str, port: int) -> None:
         connection_limit=CONNECTION_LIMIT,
         ident="moto-emulator",
     )
+    preserve_header_names(server)
     server.run()

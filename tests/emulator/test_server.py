@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from glue import emulator, emulator_load
-from glue.motoext.server import RetryReplay, SerializedApplication
+from glue.motoext.server import RetryReplay, SerializedApplication, restore_header_names
+from tests.conftest import emulator_client
 
 
 class CountingApp:
@@ -114,6 +115,22 @@ def test_the_workers_emulator_is_served_by_waitress_with_keep_alive(
             assert (response.getheader("Connection") or "").lower() != "close"
     finally:
         connection.close()
+
+
+def test_header_names_keep_the_applications_spelling() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Amz-Meta-Commit: abc\r\nX-Amz-Meta-Note: a: b\r\n\r\n"
+    restored = restore_header_names(head, ["x-amz-meta-commit", "x-amz-meta-note"])
+    assert (
+        restored == b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nx-amz-meta-commit: abc\r\nx-amz-meta-note: a: b\r\n\r\n"
+    )
+
+
+def test_s3_user_metadata_reads_back_with_the_key_as_written(running_emulator: emulator.RunningEmulator) -> None:
+    """S3 answers user metadata in `x-amz-meta-*` headers; SDKs take the key from the header name."""
+    s3 = emulator_client("s3", running_emulator)
+    s3.create_bucket(Bucket="header-spelling")
+    s3.put_object(Bucket="header-spelling", Key="k", Body=b"x", Metadata={"commit": "abc", "description": "d"})
+    assert s3.head_object(Bucket="header-spelling", Key="k")["Metadata"] == {"commit": "abc", "description": "d"}
 
 
 @pytest.mark.parametrize(

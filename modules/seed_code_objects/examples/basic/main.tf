@@ -1,5 +1,6 @@
-# Upload the packaged seed code (`make package` writes the zips and manifest.json) to the
-# seed-code bucket, encrypted with its key.
+# Upload seed code to the seed-code bucket, encrypted with its key. The example uploads one file
+# of its own so that it validates and plans on a clean checkout; in real use the objects come
+# from `make package` (zips and cdktf.out/assets/manifest.json), as in the commented lines below.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -11,7 +12,8 @@ terraform {
 }
 
 locals {
-  manifest = jsondecode(file("${path.root}/assets/manifest.json"))
+  example_file = "${path.module}/files/example-seed.txt"
+  # manifest = jsondecode(file("${path.root}/assets/manifest.json"))  # written by `make package`
 }
 
 module "seed_code_bucket" {
@@ -28,9 +30,16 @@ module "seed_code_objects" {
   bucket_name = module.seed_code_bucket.bucket_name
   kms_key_arn = module.seed_code_bucket.kms_key_arn
   objects = {
-    for name, entry in local.manifest : "${name == "lambdas" ? "lambda" : "seedcode"}/${entry.file}" => {
-      source = "${path.root}/assets/${entry.file}"
-      sha256 = entry.sha256
+    "seedcode/example-seed.txt" = {
+      source = local.example_file
+      sha256 = filesha256(local.example_file)
     }
   }
+  # With `make package`:
+  # objects = {
+  #   for name, entry in local.manifest : "${name == "lambdas" ? "lambda" : "seedcode"}/${entry.file}" => {
+  #     source = "${path.root}/assets/${entry.file}"
+  #     sha256 = entry.sha256
+  #   }
+  # }
 }
