@@ -20,6 +20,9 @@ PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
 SEEDCODE_VENV := .venv-seedcode
 SEEDCODE_LOCK := seedcode/model-build/requirements.lock
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+UV_INSTALL := $(UV) pip install --quiet --python
 export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform/cli/terraform.rc
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
@@ -43,31 +46,43 @@ preflight:
 	@PYTHON=$(PYTHON) bash scripts/preflight.sh
 
 .PHONY: setup
-setup: setup-core $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TOOLS_NODE)/.installed ## install everything the other targets need (idempotent)
+setup: setup-core $(VENV)/.dev-installed $(CHECKOV_VENV)/.installed $(SEEDCODE_VENV)/.installed $(TOOLS_NODE)/.installed ## install everything the other targets need (idempotent)
 
-# What the demo and the emulator need: .venv and the Terraform CLI configuration (not checkov,
-# the seed code's SageMaker SDK or the workflow linters, which only tests and scans use).
+# What the demo and the emulator need: .venv with what the repository runs (requirements.lock) and
+# the Terraform CLI configuration; not the test and lint tools (requirements-dev.lock), checkov,
+# the seed code's SageMaker SDK or the workflow linters, which only tests and scans use.
 .PHONY: setup-core
 setup-core: preflight $(VENV)/.installed $(TF_CLI_CONFIG_FILE)
 
-$(VENV)/.installed: requirements.lock
-	@echo "→ Installing .venv from requirements.lock (first run takes about a minute) ..."
+# Every virtual environment is filled by uv (pinned here, installed into .venv by pip): it fetches
+# in parallel and skips byte-compiling, seconds where pip took minutes (docs/adr/0011-fast-suite.md).
+$(UV):
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | $(PIP_QUIET_FILTER)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-compile uv==$(UV_VERSION) 2>&1 | $(PIP_QUIET_FILTER)
+
+$(VENV)/.installed: requirements.lock | $(UV)
+	@echo "→ Installing .venv from requirements.lock ..."
+	@$(UV_INSTALL) $(PY) -r requirements.lock
 	@touch $@
 	@echo "✓ .venv ready"
 
-$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
+	@echo "→ Adding the test and lint tools to .venv from requirements-dev.lock ..."
+	@$(UV_INSTALL) $(PY) -r requirements-dev.lock
+	@touch $@
+	@echo "✓ .venv test and lint tools ready"
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock | $(UV)
 	@echo "→ Installing .venv-checkov from requirements-checkov.lock (checkov pins an old boto3) ..."
 	@[ -x $(CHECKOV_VENV)/bin/python ] || $(PYTHON) -m venv $(CHECKOV_VENV)
-	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock 2>&1 | $(PIP_QUIET_FILTER)
+	@$(UV_INSTALL) $(CHECKOV_VENV)/bin/python -r requirements-checkov.lock
 	@touch $@
 	@echo "✓ .venv-checkov ready"
 
-$(SEEDCODE_VENV)/.installed: $(SEEDCODE_LOCK)
-	@echo "→ Installing .venv-seedcode from $(SEEDCODE_LOCK) (SageMaker Python SDK v3, about 1 GB; first run takes a few minutes) ..."
+$(SEEDCODE_VENV)/.installed: $(SEEDCODE_LOCK) | $(UV)
+	@echo "→ Installing .venv-seedcode from $(SEEDCODE_LOCK) (SageMaker Python SDK v3, about 1 GB) ..."
 	@[ -x $(SEEDCODE_VENV)/bin/python ] || $(PYTHON) -m venv $(SEEDCODE_VENV)
-	@$(SEEDCODE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(SEEDCODE_LOCK) 2>&1 | $(PIP_QUIET_FILTER)
+	@$(UV_INSTALL) $(SEEDCODE_VENV)/bin/python -r $(SEEDCODE_LOCK)
 	@touch $@
 	@echo "✓ .venv-seedcode ready"
 
@@ -84,7 +99,10 @@ $(TF_CLI_CONFIG_FILE): terraform/cli/configure.sh
 lock: preflight ## re-resolve requirements*.in into the lock files and refresh terraform/.terraform.lock.hcl
 	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	@.venv-lock/bin/pip install --quiet -r requirements.in 2>&1 | $(PIP_QUIET_FILTER)
-	@{ echo '# Exact pins of .venv, resolved from requirements.in by `make lock`. Installed by `make setup`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements.lock
+	@{ echo '# Exact pins of .venv, resolved from requirements.in by `make lock`. Installed by `make setup-core`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements.lock
+	@.venv-lock/bin/pip install --quiet -c requirements.lock -r requirements-dev.in 2>&1 | $(PIP_QUIET_FILTER)
+	@{ echo '# Exact pins of what requirements-dev.in adds to .venv (resolved with requirements.lock by `make lock`). Installed by `make setup`.'; \
+	  .venv-lock/bin/pip freeze --exclude-editable | sort | comm -23 - <(sed '/^#/d' requirements.lock); } > requirements-dev.lock
 	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	@.venv-lock/bin/pip install --quiet -r requirements-checkov.in 2>&1 | $(PIP_QUIET_FILTER)
 	@{ echo '# Exact pins of .venv-checkov (checkov pins an old boto3, so it has its own venv). Installed by `make setup`.'; .venv-lock/bin/pip freeze --exclude-editable | sort; } > requirements-checkov.lock

@@ -186,7 +186,7 @@ class EnvironmentStack(_EnvironmentTerraform):
             "seed_code_objects",
             "seed_code_objects",
             {
-                "bucket_name": seed.get("bucket_name"),
+                "bucket_name": seed.get("secured_bucket_name"),
                 "kms_key_arn": seed.get("kms_key_arn"),
                 "objects": {
                     f"{LAMBDA_PREFIX if built.name == packaging.LAMBDAS_NAME else SEED_PREFIX}{built.path.name}": {
@@ -345,7 +345,7 @@ class EnvironmentStack(_EnvironmentTerraform):
                         "team": team,
                         "portfolio_id": portfolio.get("portfolio_id"),
                         "launch_role_arn": roles[team].get("launch_role_arn"),
-                        "templates_bucket_name": seed.get("bucket_name"),
+                        "templates_bucket_name": seed.get("secured_bucket_name"),
                         "templates_kms_key_arn": seed.get("kms_key_arn"),
                         "initial_version": product.version,
                         "versions": {product.version: {"template_file": self.template_files[key]}},

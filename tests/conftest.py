@@ -32,7 +32,25 @@ LONGEST_FIRST = (
 )
 
 
+# Fixtures built once per scope and worker: tests sharing one must run on one worker, or each
+# worker builds it again (a module fixture is often an init and a Terraform plan).
+SHARED_SCOPES = frozenset({"module", "package", "class"})
+
+
+def shares_a_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once for its file (or class, or package)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions and definitions[-1].scope in SHARED_SCOPES for definitions in info.name2fixturedefs.values())
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if shares_a_fixture(item) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"shared:{item.path.relative_to(REPO_ROOT)}"))
+
     def rank(item: pytest.Item) -> tuple[int, int]:
         marks = {mark.name for mark in item.iter_markers()}
         group = next((index for index, name in enumerate(SCHEDULE_ORDER) if name in marks), len(SCHEDULE_ORDER))

@@ -48,7 +48,7 @@ resource "aws_s3_bucket_cors_configuration" "this" {
 resource "aws_s3_object" "template" {
   for_each = var.templates
 
-  bucket             = module.bucket.bucket_name
+  bucket             = module.bucket.secured_bucket_name
   key                = local.template_keys[each.key]
   source             = each.value.source_path
   source_hash        = filemd5(each.value.source_path)
@@ -58,7 +58,7 @@ resource "aws_s3_object" "template" {
   metadata           = { description = each.value.description }
   tags               = merge(var.tags, local.visibility_tag)
 
-  # The whole bucket first (encryption, ownership, public access block, bucket policy), so no
-  # template is ever stored or read otherwise.
-  depends_on = [module.bucket]
+  # secured_bucket_name is known only once the bucket's protections are in force (encryption,
+  # ownership, public access block, bucket policy), so no template is ever stored or read
+  # otherwise. The lifecycle rule, which the provider holds for about a minute, is not waited for.
 }

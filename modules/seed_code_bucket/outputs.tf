@@ -27,3 +27,17 @@ output "conditional_denies_included" {
   description = "Whether the TLS-only and VPC-endpoint-only deny statements are in the bucket policy (false only on the local emulator)."
   value       = var.include_conditional_denies
 }
+
+output "secured_bucket_name" {
+  description = "Name of the bucket, known only once its protections are in force (key and alias, SSE-KMS, versioning, ownership, public access block, bucket policy, access logging); not its lifecycle rule, whose create the AWS provider holds for about a minute while it checks consistency. Write objects with this name."
+  value       = aws_s3_bucket.this.id
+  depends_on = [
+    aws_s3_bucket_server_side_encryption_configuration.this,
+    aws_s3_bucket_versioning.this,
+    aws_s3_bucket_ownership_controls.this,
+    aws_s3_bucket_public_access_block.this,
+    aws_s3_bucket_policy.this,
+    aws_s3_bucket_logging.this,
+    aws_kms_alias.this,
+  ]
+}

@@ -27,7 +27,7 @@ module "seed_code_bucket" {
 module "seed_code_objects" {
   source = "../.."
 
-  bucket_name = module.seed_code_bucket.bucket_name
+  bucket_name = module.seed_code_bucket.secured_bucket_name
   kms_key_arn = module.seed_code_bucket.kms_key_arn
   objects = {
     "seedcode/example-seed.txt" = {
