@@ -22,13 +22,6 @@ resource "aws_s3_bucket" "this" {
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = !(var.include_conditional_denies && var.restrict_to_vpc_endpoints) || length(var.allowed_vpc_endpoint_ids) > 0
-      error_message = "allowed_vpc_endpoint_ids is empty while the bucket is restricted to VPC endpoints: list the S3 endpoint ids, set restrict_to_vpc_endpoints = false, or (local emulator only) include_conditional_denies = false."
-    }
-  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
@@ -105,4 +98,13 @@ resource "aws_s3_bucket_policy" "this" {
 
   # A policy written before the public access block could be judged public and rejected.
   depends_on = [aws_s3_bucket_public_access_block.this]
+
+  # Checked here, where the endpoint ids are used, not on the bucket: the bucket then does not wait
+  # for the VPC endpoints to exist (the length is known at plan time, so a plan still fails).
+  lifecycle {
+    precondition {
+      condition     = !(var.include_conditional_denies && var.restrict_to_vpc_endpoints) || length(var.allowed_vpc_endpoint_ids) > 0
+      error_message = "allowed_vpc_endpoint_ids is empty while the bucket is restricted to VPC endpoints: list the S3 endpoint ids, set restrict_to_vpc_endpoints = false, or (local emulator only) include_conditional_denies = false."
+    }
+  }
 }

@@ -63,7 +63,7 @@ run "enforced_mode_needs_an_endpoint" {
     allowed_vpc_endpoint_ids = []
   }
 
-  expect_failures = [aws_s3_bucket.this]
+  expect_failures = [aws_s3_bucket_policy.this]
 }
 
 run "rejects_a_bucket_name_over_63_characters" {
