@@ -105,7 +105,9 @@ def _synthesized_and_initialized(name: str, workspace: workflow.Workspace) -> tu
 
 def _plan_environment(name: str, workspace: workflow.Workspace) -> list[tuple[str, PlanSummary]]:
     if workspace.emulate:
-        # Review plans need no state of their own on the emulator: start it when it is down.
+        # Review plans need no state of their own on the emulator: start it when it is down, once
+        # the environment is known to be valid (a broken file starts nothing).
+        _load([name], workspace)
         emulator.up(workspace.emulator_state)
     config, stacks = _synthesized_and_initialized(name, workspace)
     results = []

@@ -15,7 +15,7 @@ import pytest
 
 from cdktf_app.paths import REPO_ROOT
 from cdktf_app.targets import stack_targets
-from glue import workflow
+from glue import emulator, workflow
 from glue.errors import UserError
 from glue.terraform import explain_failure
 from tests.conftest import write_environment
@@ -43,6 +43,8 @@ def test_invalid_environment_fails_before_anything_runs(tmp_path: Path) -> None:
         .replace("name: local", "name: broken")
         .replace("region: us-east-1", "region: moon"),
     )
+    emulated = workflow.Workspace.emulated().emulator_state
+    running_before = emulator.status(emulated) is not None
     commands = (
         ["plan", "broken"],
         ["plan", "broken", "--emulate"],
@@ -61,6 +63,8 @@ def test_invalid_environment_fails_before_anything_runs(tmp_path: Path) -> None:
         )
         assert "Synthesizing" not in result.stdout
     assert not (REPO_ROOT / "cdktf.out" / "stacks" / "broken").exists()
+    if not running_before:
+        assert emulator.status(emulated) is None, "a broken environment must not start the review emulator"
 
 
 def test_missing_terraform_is_one_clear_line(tmp_path: Path) -> None:
