@@ -79,19 +79,25 @@ def temporary_emulator(server: str) -> Iterator[emulator.RunningEmulator]:
             emulator.down(state)
 
 
-def _client(running: emulator.RunningEmulator, service: str, max_attempts: int) -> Any:
+def _session() -> Any:
     import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=emulator.CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=emulator.CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+
+
+def _client(running: emulator.RunningEmulator, service: str, max_attempts: int, session: Any | None = None) -> Any:
+    """A client of the emulator; clients of one session share its loaded service models (a session
+    is not thread-safe: build clients in one thread, use them in any)."""
     import botocore.config
 
     config = botocore.config.Config(
         retries={"max_attempts": max_attempts, "mode": "standard"}, connect_timeout=10, read_timeout=CALL_TIMEOUT_S
     )
-    session = boto3.session.Session(
-        aws_access_key_id=emulator.CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=emulator.CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        region_name=REGION,
-    )
-    return session.client(service, endpoint_url=running.endpoint, config=config)
+    return (session or _session()).client(service, endpoint_url=running.endpoint, config=config)
 
 
 def run_load(running: emulator.RunningEmulator, server: str, clients: int, seconds: float) -> LoadResult:
@@ -99,8 +105,11 @@ def run_load(running: emulator.RunningEmulator, server: str, clients: int, secon
     result = LoadResult(server=server, clients=clients, seconds=seconds)
     lock = threading.Lock()
     # One key for every alias: moto generates RSA key material for each key, which is CPU, not serving.
-    key_id = _client(running, "kms", max_attempts=1).create_key()["KeyMetadata"]["KeyId"]
-    # Clients are built first (boto3 takes a while per client); the clock starts when all are ready.
+    session = _session()
+    key_id = _client(running, "kms", max_attempts=1, session=session).create_key()["KeyMetadata"]["KeyId"]
+    # Clients are built first, in this thread (a session is not thread-safe); the clock starts when
+    # every thread is ready.
+    pairs = [(_client(running, "ssm", 1, session), _client(running, "kms", 1, session)) for _ in range(clients)]
     deadline = [0.0]
     overflows_before: list[int | None] = []
 
@@ -111,8 +120,7 @@ def run_load(running: emulator.RunningEmulator, server: str, clients: int, secon
     ready = threading.Barrier(clients + 1, action=start_clock)
 
     def one_client(number: int) -> None:
-        ssm = _client(running, "ssm", max_attempts=1)
-        kms = _client(running, "kms", max_attempts=1)
+        ssm, kms = pairs[number]
         ready.wait()
         while time.monotonic() < deadline[0]:
             calls = _cycle_calls(ssm, kms, f"load-{number}-{uuid.uuid4().hex[:12]}", key_id)
