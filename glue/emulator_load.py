@@ -109,7 +109,13 @@ def run_load(running: emulator.RunningEmulator, server: str, clients: int, secon
     key_id = _client(running, "kms", max_attempts=1, session=session).create_key()["KeyMetadata"]["KeyId"]
     # Clients are built first, in this thread (a session is not thread-safe); the clock starts when
     # every thread is ready.
-    pairs = [(_client(running, "ssm", 1, session), _client(running, "kms", 1, session)) for _ in range(clients)]
+    pairs = [
+        (
+            _client(running, "ssm", max_attempts=1, session=session),
+            _client(running, "kms", max_attempts=1, session=session),
+        )
+        for _ in range(clients)
+    ]
     deadline = [0.0]
     overflows_before: list[int | None] = []
 

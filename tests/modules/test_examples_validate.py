@@ -8,7 +8,6 @@ reported with the example whose files, or whose module's files, it names."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +34,12 @@ class Diagnostic:
 
 @pytest.fixture(scope="module")
 def errors(tmp_path_factory: pytest.TempPathFactory) -> list[Diagnostic]:
-    """The errors of `terraform validate -json` of a root calling every example (in a copy of modules/,
-    so that relative sources, also examples calling sibling modules, resolve as in the repository)."""
+    """The errors of `terraform validate -json` of a root calling every example through a link to
+    modules/ beside it (as tests/modules/harness.py does), so that relative sources, also examples
+    calling sibling modules, resolve as in the repository."""
     base = tmp_path_factory.mktemp("examples")
     modules = base / MODULES_DIR.name
-    shutil.copytree(MODULES_DIR, modules, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+    modules.symlink_to(MODULES_DIR, target_is_directory=True)
     root = base / "root"
     root.mkdir()
     calls = {

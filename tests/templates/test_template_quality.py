@@ -153,7 +153,6 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scan, int]:
     return run_checkov(directory), resources
 
 
-@pytest.mark.xdist_group("template-checkov")  # one checkov run (the module fixture) for both tests
 def test_rendered_templates_pass_checkov(scan: tuple[Scan, int]) -> None:
     result, resources = scan
     assert result.summary["parsing_errors"] == 0, f"checkov could not parse some templates: {result.summary}"
@@ -165,7 +164,6 @@ def test_rendered_templates_pass_checkov(scan: tuple[Scan, int]) -> None:
     )
 
 
-@pytest.mark.xdist_group("template-checkov")
 def test_every_checkov_justification_is_still_needed(scan: tuple[Scan, int]) -> None:
     result, _ = scan
     _, unused = judge(result.failed, load_justifications())
